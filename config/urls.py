@@ -1,0 +1,20 @@
+"""Top-level routes. Each app owns its own urls module."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from ehcbudgets.api.api import api
+
+handler400 = "ehcbudgets.core.views.error_400"
+handler403 = "ehcbudgets.core.views.error_403"
+handler404 = "ehcbudgets.core.views.error_404"
+handler500 = "ehcbudgets.core.views.error_500"
+
+urlpatterns = [
+    path("", include("ehcbudgets.core.urls")),
+    path("account/", include("ehcbudgets.accounts.urls")),
+    path("cases/", include("ehcbudgets.people.urls")),
+    path("my/", include("ehcbudgets.people.family_urls")),
+    path("api/v1/", api.urls),
+    path("platform-admin/", admin.site.urls),
+]

@@ -1,0 +1,29 @@
+"""Values every page needs: the service name, the header's organisation, and the navigation for the user's role."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from ehcbudgets.accounts.permissions import Perm, has_perm
+
+
+def _navigation(request):
+    user = request.user
+    items = []
+    if has_perm(user, Perm.CASES_VIEW):
+        items.append(("Cases", reverse("cases:list"), "/cases/"))
+    if has_perm(user, Perm.FAMILY_VIEW):
+        items.append(("Your children" if user.role != "young_person" else "Your plan", reverse("family:children"), "/my/"))
+    if has_perm(user, Perm.API_TOKENS):
+        items.append(("API tokens", reverse("accounts:api_tokens"), "/account/api-tokens/"))
+    return [{"text": t, "href": h, "current": request.path.startswith(p)} for t, h, p in items]
+
+
+def service(request):
+    """The header's service name and organisation name, and the signed-in user's navigation."""
+    user = getattr(request, "user", None)
+    context = {"service_name": settings.EHC_SERVICE_NAME, "organisation_name": None, "navigation": []}
+    if user is not None and user.is_authenticated:
+        context["organisation_name"] = user.organisation_name
+        context["navigation"] = _navigation(request)
+        context["perms_api_tokens"] = has_perm(user, Perm.API_TOKENS)
+    return context

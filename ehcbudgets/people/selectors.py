@@ -1,0 +1,51 @@
+"""Reads of children and contacts, always scoped to what the user may see (ARCHITECTURE convention 3)."""
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from .models import Child, Contact
+
+
+def children_visible_to(user) -> QuerySet[Child]:
+    """Staff: their council. ICB officers: partner councils' children with health provision. Families: linked ones."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Child.objects.none()
+    if user.is_council_staff:
+        return Child.objects.filter(council_id=user.council_id)
+    if user.is_icb_officer:
+        with_health = Child.objects.filter(
+            council__icb_id=user.icb_id, plans__provision_items__funding_stream="health"
+        ).exclude(plans__status="ceased")
+        return Child.objects.filter(pk__in=with_health.values("pk"))
+    if user.is_family:
+        return Child.objects.filter(pk__in=Contact.objects.filter(user=user).values("child_id"))
+    return Child.objects.none()
+
+
+def child_get(*, user, pk) -> Child:
+    """One child the user may see, or 404 (another council's or family's child is simply not found)."""
+    return get_object_or_404(children_visible_to(user).select_related("council"), pk=pk)
+
+
+def child_search(*, user, query: str = "", plan_status: str = "") -> QuerySet[Child]:
+    """The case list: search by name or reference, filter by the status of the child's current plan."""
+    children = children_visible_to(user)
+    for word in query.split():
+        children = children.filter(
+            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(council_reference__icontains=word)
+            | Q(upn__iexact=word)
+        )
+    if plan_status == "none":
+        children = children.filter(plans__isnull=True)
+    elif plan_status:
+        children = children.filter(plans__status=plan_status)
+    return children.order_by("last_name", "first_name", "pk").distinct()
+
+
+def contacts_of(*, child) -> QuerySet[Contact]:
+    """A child's contacts (the child is already in the user's scope)."""
+    return Contact.objects.filter(council_id=child.council_id, child=child).order_by("full_name")
+
+
+def contact_get(*, child, pk) -> Contact:
+    return get_object_or_404(contacts_of(child=child), pk=pk)
