@@ -29,9 +29,17 @@ class TokenCodeForm(GovukForm):
     submit_label = "Continue"
     form_tag = False
     code = forms.CharField(
-        label="Security code", max_length=6, help_text="The 6-digit code from your authenticator app",
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code",
-                                      "class": "govuk-input--width-5", "spellcheck": "false"}),
+        label="Security code",
+        max_length=6,
+        help_text="The 6-digit code from your authenticator app",
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "class": "govuk-input--width-5",
+                "spellcheck": "false",
+            }
+        ),
         error_messages={"required": "Enter the security code"},
     )
 
@@ -45,6 +53,9 @@ class TokenCodeForm(GovukForm):
 class ApiTokenForm(GovukForm):
     submit_label = "Create token"
     form_tag = False
-    name = forms.CharField(max_length=100, label="What is the token for?",
-                           help_text="For example, the name of the system that will use it.",
-                           error_messages={"required": "Enter what the token is for"})
+    name = forms.CharField(
+        max_length=100,
+        label="What is the token for?",
+        help_text="For example, the name of the system that will use it.",
+        error_messages={"required": "Enter what the token is for"},
+    )

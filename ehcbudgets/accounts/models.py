@@ -62,7 +62,7 @@ class User(AbstractUser):
     organisation = models.CharField(max_length=200, blank=True, help_text="For a third-party organisation's users.")
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = ["full_name"]
     objects = UserManager()
 
     class Meta:
@@ -70,7 +70,7 @@ class User(AbstractUser):
         constraints = [
             models.CheckConstraint(
                 name="staff_belong_to_a_council",
-                condition=~Q(role__in=[r.value for r in COUNCIL_STAFF_ROLES]) | Q(council__isnull=False),
+                condition=~Q(role__in=sorted(r.value for r in COUNCIL_STAFF_ROLES)) | Q(council__isnull=False),
             ),
             models.CheckConstraint(
                 name="icb_officers_belong_to_an_icb", condition=~Q(role="icb_officer") | Q(icb__isnull=False)

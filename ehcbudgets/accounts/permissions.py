@@ -34,7 +34,14 @@ PERM_DESCRIPTIONS = {
     Perm.API_TOKENS: "Create and revoke their own API tokens",
 }
 
-_OFFICER_WORK = {Perm.CASES_VIEW, Perm.CHILD_EDIT, Perm.CONTACT_EDIT, Perm.PLAN_EDIT, Perm.PLAN_STATUS, Perm.PLAN_REVIEW}
+_OFFICER_WORK = {
+    Perm.CASES_VIEW,
+    Perm.CHILD_EDIT,
+    Perm.CONTACT_EDIT,
+    Perm.PLAN_EDIT,
+    Perm.PLAN_STATUS,
+    Perm.PLAN_REVIEW,
+}
 
 MATRIX: dict[Role, frozenset[Perm]] = {
     Role.PARENT_CARER: frozenset({Perm.FAMILY_VIEW}),

@@ -22,8 +22,14 @@ def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
         raise ValidationError({"name": "You have 10 tokens already: revoke one you no longer use first"})
     raw = ApiToken.new_raw_token()
     token = ApiToken.objects.create(user=actor, name=name[:100], digest=ApiToken.digest_of(raw), hint=raw[:10])
-    audit_record(actor=actor, action="api_token.created", obj=token, council=actor.council,
-                 summary=f"Created API token {token.name}", after={"name": token.name, "hint": token.hint})
+    audit_record(
+        actor=actor,
+        action="api_token.created",
+        obj=token,
+        council=actor.council,
+        summary=f"Created API token {token.name}",
+        after={"name": token.name, "hint": token.hint},
+    )
     return token, raw
 
 
@@ -34,6 +40,11 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, action="api_token.revoked", obj=token, council=actor.council,
-                     summary=f"Revoked API token {token.name}")
+        audit_record(
+            actor=actor,
+            action="api_token.revoked",
+            obj=token,
+            council=actor.council,
+            summary=f"Revoked API token {token.name}",
+        )
     return token

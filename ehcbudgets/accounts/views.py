@@ -23,9 +23,11 @@ from .forms import ApiTokenForm, SignInForm, TokenCodeForm
 from .models import ApiToken
 from .permissions import Perm
 
-sign_in = public(auth_views.LoginView.as_view(
-    template_name="accounts/sign_in.html", authentication_form=SignInForm, redirect_authenticated_user=True
-))
+sign_in = public(
+    auth_views.LoginView.as_view(
+        template_name="accounts/sign_in.html", authentication_form=SignInForm, redirect_authenticated_user=True
+    )
+)
 sign_out = signed_in(auth_views.LogoutView.as_view())
 
 

@@ -23,7 +23,9 @@ class AuditEvent(models.Model):
     """One change made through a service. Written in the same transaction as the change itself."""
 
     council = models.ForeignKey("councils.Council", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor_label = models.CharField(max_length=250, help_text="The actor as they were named at the time.")
     action = models.CharField(max_length=80, db_index=True)
     summary = models.CharField(max_length=300)

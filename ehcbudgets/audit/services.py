@@ -27,8 +27,17 @@ def snapshot(obj: models.Model, *, exclude: tuple[str, ...] = ()) -> dict:
     return {k: _jsonable(v) for k, v in data.items()}
 
 
-def audit_record(*, actor, action: str, obj: models.Model, summary: str, council=None, child=None,
-                 before: dict | None = None, after: dict | None = None) -> AuditEvent:
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model,
+    summary: str,
+    council=None,
+    child=None,
+    before: dict | None = None,
+    after: dict | None = None,
+) -> AuditEvent:
     """Write one audit event for a change; must run inside the change's own transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the change it records.")

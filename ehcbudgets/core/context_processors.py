@@ -12,7 +12,9 @@ def _navigation(request):
     if has_perm(user, Perm.CASES_VIEW):
         items.append(("Cases", reverse("cases:list"), "/cases/"))
     if has_perm(user, Perm.FAMILY_VIEW):
-        items.append(("Your children" if user.role != "young_person" else "Your plan", reverse("family:children"), "/my/"))
+        items.append(
+            ("Your children" if user.role != "young_person" else "Your plan", reverse("family:children"), "/my/")
+        )
     if has_perm(user, Perm.API_TOKENS):
         items.append(("API tokens", reverse("accounts:api_tokens"), "/account/api-tokens/"))
     return [{"text": t, "href": h, "current": request.path.startswith(p)} for t, h, p in items]

@@ -33,12 +33,24 @@ class DemoCouncil:
 
 
 COUNCILS = [
-    DemoCouncil("Brightwater Borough Council", "brightwater", "brightwater.example", "NHS Brightwater and Fenmouth ICB",
-                "QBF", "NHS Brightwater CCG, NHS Fenmouth CCG",
-                "Free, impartial advice: Brightwater SENDIASS, 0300 000 0101 (an invented number)."),
-    DemoCouncil("Kestrel Vale Council", "kestrel-vale", "kestrelvale.example", "NHS Kestrel Vale ICB", "QKV",
-                "NHS Kestrel Vale CCG",
-                "Free, impartial advice: Kestrel Vale SENDIASS, 0300 000 0202 (an invented number)."),
+    DemoCouncil(
+        "Brightwater Borough Council",
+        "brightwater",
+        "brightwater.example",
+        "NHS Brightwater and Fenmouth ICB",
+        "QBF",
+        "NHS Brightwater CCG, NHS Fenmouth CCG",
+        "Free, impartial advice: Brightwater SENDIASS, 0300 000 0101 (an invented number).",
+    ),
+    DemoCouncil(
+        "Kestrel Vale Council",
+        "kestrel-vale",
+        "kestrelvale.example",
+        "NHS Kestrel Vale ICB",
+        "QKV",
+        "NHS Kestrel Vale CCG",
+        "Free, impartial advice: Kestrel Vale SENDIASS, 0300 000 0202 (an invented number).",
+    ),
 ]
 
 STAFF = [
@@ -49,11 +61,56 @@ STAFF = [
     (Role.COUNCIL_ADMIN, "admin", "Council administrator"),
 ]
 
-FIRST_NAMES = ["Ada", "Bram", "Cleo", "Dara", "Eli", "Fern", "Gus", "Hana", "Ivo", "Juno", "Kit", "Lark", "Milo",
-               "Nell", "Otto", "Pia", "Quin", "Rae", "Sol", "Tove", "Uma", "Vico", "Wren", "Xan", "Yara", "Zeb"]
-LAST_NAMES = ["Ashdown", "Brackwell", "Copperfield", "Dunmore", "Elderby", "Farrowby", "Greymarsh", "Hollowell",
-              "Ivesley", "Juniper", "Kettlewick", "Larkspur", "Marchbank", "Nettlefold", "Oakenshaw", "Pebblecombe",
-              "Quillbrook", "Rushworth", "Saltmarsh", "Thistlewood"]
+FIRST_NAMES = [
+    "Ada",
+    "Bram",
+    "Cleo",
+    "Dara",
+    "Eli",
+    "Fern",
+    "Gus",
+    "Hana",
+    "Ivo",
+    "Juno",
+    "Kit",
+    "Lark",
+    "Milo",
+    "Nell",
+    "Otto",
+    "Pia",
+    "Quin",
+    "Rae",
+    "Sol",
+    "Tove",
+    "Uma",
+    "Vico",
+    "Wren",
+    "Xan",
+    "Yara",
+    "Zeb",
+]
+LAST_NAMES = [
+    "Ashdown",
+    "Brackwell",
+    "Copperfield",
+    "Dunmore",
+    "Elderby",
+    "Farrowby",
+    "Greymarsh",
+    "Hollowell",
+    "Ivesley",
+    "Juniper",
+    "Kettlewick",
+    "Larkspur",
+    "Marchbank",
+    "Nettlefold",
+    "Oakenshaw",
+    "Pebblecombe",
+    "Quillbrook",
+    "Rushworth",
+    "Saltmarsh",
+    "Thistlewood",
+]
 ADULT_FIRST = ["Morgan", "Robin", "Sam", "Alex", "Jo", "Charlie", "Frankie", "Lee"]
 
 OUTCOMES = [
@@ -102,14 +159,16 @@ def _birth_date(rng: random.Random, age: int, on: date) -> date:
 def _user(email: str, full_name: str, role: Role, *, council=None, icb=None, organisation="") -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create_user(email, DEMO_PASSWORD, full_name=full_name, role=role, council=council,
-                                        icb=icb, organisation=organisation)
+        user = User.objects.create_user(
+            email, DEMO_PASSWORD, full_name=full_name, role=role, council=council, icb=icb, organisation=organisation
+        )
     return user
 
 
 def _build_council(spec: DemoCouncil, rng: random.Random, on: date, offset: int) -> list[tuple[str, str]]:
-    icb, _ = ICB.objects.get_or_create(code=spec.icb_code, defaults={"name": spec.icb_name,
-                                                                    "former_ccg_names": spec.former_ccgs})
+    icb, _ = ICB.objects.get_or_create(
+        code=spec.icb_code, defaults={"name": spec.icb_name, "former_ccg_names": spec.former_ccgs}
+    )
     council = Council.objects.create(name=spec.name, code=spec.code, icb=icb, advice_text=spec.advice)
     CouncilPolicy.objects.create(council=council, effective_from=date(2025, 4, 1), under_five_review_months=6)
     signins = []
@@ -126,14 +185,23 @@ def _build_council(spec: DemoCouncil, rng: random.Random, on: date, offset: int)
         first = FIRST_NAMES[(i + offset) % len(FIRST_NAMES)]
         last = LAST_NAMES[(i * 7 + offset) % len(LAST_NAMES)]
         child = people.child_create(
-            actor=officer, council=council, first_name=first, last_name=last, date_of_birth=_birth_date(rng, age, on),
+            actor=officer,
+            council=council,
+            first_name=first,
+            last_name=last,
+            date_of_birth=_birth_date(rng, age, on),
             council_reference=f"{spec.code[:2].upper()}-{1000 + i}",
         )
         parent_name = f"{ADULT_FIRST[(i + offset) % len(ADULT_FIRST)]} {last}"
         people.contact_create(
-            actor=officer, child=child, full_name=parent_name, relationship=Relationship.PARENT,
-            email=f"{parent_name.split()[0].lower()}.{last.lower()}@family.example", phone=f"07700 900{100 + i:03d}",
-            has_capacity_to_consent=True, capacity_assessed_on=on - timedelta(days=200),
+            actor=officer,
+            child=child,
+            full_name=parent_name,
+            relationship=Relationship.PARENT,
+            email=f"{parent_name.split()[0].lower()}.{last.lower()}@family.example",
+            phone=f"07700 900{100 + i:03d}",
+            has_capacity_to_consent=True,
+            capacity_assessed_on=on - timedelta(days=200),
         )
         children.append(child)
         _build_plan(child, officer, rng, on, i)
@@ -148,26 +216,49 @@ def _build_council(spec: DemoCouncil, rng: random.Random, on: date, offset: int)
         young = next(c for c in children if c.is_young_person(on) and 18 <= c.age_on(on) < 25)
         yp_user = _user(f"young.person@{spec.domain}", f"{young.full_name} (demo)", Role.YOUNG_PERSON)
         yp_contact = people.contact_create(
-            actor=officer, child=young, full_name=young.full_name, relationship=Relationship.YOUNG_PERSON,
-            email=yp_user.email, has_capacity_to_consent=True, capacity_assessed_on=on - timedelta(days=90),
+            actor=officer,
+            child=young,
+            full_name=young.full_name,
+            relationship=Relationship.YOUNG_PERSON,
+            email=yp_user.email,
+            has_capacity_to_consent=True,
+            capacity_assessed_on=on - timedelta(days=90),
         )
         people.contact_link_user(actor=officer, contact=yp_contact, user=yp_user)
         nominated = children[10]
         nominee_user = _user(f"nominee@{spec.domain}", "Nominee (demo)", Role.NOMINEE)
         nominee = people.contact_create(
-            actor=officer, child=nominated, full_name="Jules Ferncastle", relationship=Relationship.NOMINEE,
-            email=nominee_user.email, has_capacity_to_consent=True, capacity_assessed_on=on - timedelta(days=60),
-            nominated_in_writing_on=on - timedelta(days=45), nominee_consent_on=on - timedelta(days=40),
+            actor=officer,
+            child=nominated,
+            full_name="Jules Ferncastle",
+            relationship=Relationship.NOMINEE,
+            email=nominee_user.email,
+            has_capacity_to_consent=True,
+            capacity_assessed_on=on - timedelta(days=60),
+            nominated_in_writing_on=on - timedelta(days=45),
+            nominee_consent_on=on - timedelta(days=40),
         )
         people.contact_link_user(actor=officer, contact=nominee, user=nominee_user)
-        org_user = _user(f"thirdparty@{spec.domain}", "Support service (demo)", Role.THIRD_PARTY,
-                         organisation="Brightwater Direct Payment Support (demo)")
+        org_user = _user(
+            f"thirdparty@{spec.domain}",
+            "Support service (demo)",
+            Role.THIRD_PARTY,
+            organisation="Brightwater Direct Payment Support (demo)",
+        )
         for child in (children[5], children[12]):
-            org = people.contact_create(actor=officer, child=child, full_name="Brightwater Direct Payment Support",
-                                        relationship=Relationship.THIRD_PARTY, email=org_user.email)
+            org = people.contact_create(
+                actor=officer,
+                child=child,
+                full_name="Brightwater Direct Payment Support",
+                relationship=Relationship.THIRD_PARTY,
+                email=org_user.email,
+            )
             people.contact_link_user(actor=officer, contact=org, user=org_user)
-        signins += [(Role.YOUNG_PERSON.label, yp_user.email), (Role.NOMINEE.label, nominee_user.email),
-                    (Role.THIRD_PARTY.label, org_user.email)]
+        signins += [
+            (Role.YOUNG_PERSON.label, yp_user.email),
+            (Role.NOMINEE.label, nominee_user.email),
+            (Role.THIRD_PARTY.label, org_user.email),
+        ]
     return signins
 
 
@@ -179,16 +270,25 @@ def _build_plan(child, officer, rng: random.Random, on: date, i: int) -> None:
     plan = plans.plan_create(actor=officer, child=child, status=start, on=on)
     if start == PlanStatus.NEEDS_ASSESSMENT and i % 2 == 0:
         return
-    outcomes = [plans.outcome_create(actor=officer, plan=plan, text=text,
-                                     by_when=add_months(on, rng.choice([6, 12, 18, 24])))
-                for text in rng.sample(OUTCOMES, k=rng.randint(2, 3))]
+    outcomes = [
+        plans.outcome_create(actor=officer, plan=plan, text=text, by_when=add_months(on, rng.choice([6, 12, 18, 24])))
+        for text in rng.sample(OUTCOMES, k=rng.randint(2, 3))
+    ]
     for section, items in PROVISION.items():
         if section in ("H1", "H2") and i % 3 == 0:
             continue
         for desc, qty, unit, freq, where in rng.sample(items, k=1 if section != "F" else 2):
-            plans.provision_create(actor=officer, plan=plan, section=section, description=desc,
-                                   quantity=Decimal(qty), unit=unit, frequency=freq, delivered_at=where,
-                                   outcomes=rng.sample(outcomes, k=1))
+            plans.provision_create(
+                actor=officer,
+                plan=plan,
+                section=section,
+                description=desc,
+                quantity=Decimal(qty),
+                unit=unit,
+                frequency=freq,
+                delivered_at=where,
+                outcomes=rng.sample(outcomes, k=1),
+            )
     if start == PlanStatus.NEEDS_ASSESSMENT:
         return
     if i % 5 == 1:
@@ -201,11 +301,20 @@ def _build_plan(child, officer, rng: random.Random, on: date, i: int) -> None:
         meeting = issued + timedelta(days=rng.randint(150, (on - issued).days - 10))
         review = plans.plan_review_record(actor=officer, plan=plan, meeting_date=meeting)
         if i % 8 != 2:
-            plans.plan_review_decide(actor=officer, review=review, decision=ReviewDecision.MAINTAIN,
-                                     decided_on=min(on, meeting + timedelta(days=rng.randint(10, 35))))
+            plans.plan_review_decide(
+                actor=officer,
+                review=review,
+                decision=ReviewDecision.MAINTAIN,
+                decided_on=min(on, meeting + timedelta(days=rng.randint(10, 35))),
+            )
     if i == 17:
-        plans.plan_set_status(actor=officer, plan=plan, status=PlanStatus.CEASED, on=on - timedelta(days=5),
-                              reason="The young person has moved into paid employment and no longer needs the plan")
+        plans.plan_set_status(
+            actor=officer,
+            plan=plan,
+            status=PlanStatus.CEASED,
+            on=on - timedelta(days=5),
+            reason="The young person has moved into paid employment and no longer needs the plan",
+        )
 
 
 @transaction.atomic

@@ -68,8 +68,9 @@ class GovukDateField:
                 except ValueError as exc:
                     raise ValidationError(f"{name} must be a real date") from exc
 
-        field = _Field(label=label, required=required, help_text=help_text or f"For example, {example}",
-                       require_all_fields=False)
+        field = _Field(
+            label=label, required=required, help_text=help_text or f"For example, {example}", require_all_fields=False
+        )
         field.error_messages["required"] = f"Enter {label[0].lower() + label[1:]}"
         field.error_messages["incomplete"] = f"{name} must include a day, month and year"
         return field

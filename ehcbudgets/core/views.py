@@ -14,8 +14,20 @@ from ehcbudgets.accounts.permissions import Perm, has_perm
 from .forms import add_service_errors
 
 
-def form_page(request, *, form, save, title: str, success_url, success_message: str, back_url: str = "",
-              caption: str = "", intro: str = "", template: str = "components/form_page.html", extra=None):
+def form_page(
+    request,
+    *,
+    form,
+    save,
+    title: str,
+    success_url,
+    success_message: str,
+    back_url: str = "",
+    caption: str = "",
+    intro: str = "",
+    template: str = "components/form_page.html",
+    extra=None,
+):
     """Show a form; on a valid post call the service; service errors go back onto the form and nothing is saved."""
     if request.method == "POST" and form.is_valid():
         try:
@@ -25,8 +37,15 @@ def form_page(request, *, form, save, title: str, success_url, success_message: 
         else:
             messages.success(request, success_message)
             return redirect(success_url(result) if callable(success_url) else success_url)
-    context = {"form": form, "title": title, "back_url": back_url, "cancel_url": back_url, "caption": caption,
-               "intro": intro, **(extra or {})}
+    context = {
+        "form": form,
+        "title": title,
+        "back_url": back_url,
+        "cancel_url": back_url,
+        "caption": caption,
+        "intro": intro,
+        **(extra or {}),
+    }
     return render(request, template, context)
 
 

@@ -32,12 +32,20 @@ def child(request, pk):
     plan = current_plan(child=kid)
     provision = list(provision_for(user=request.user, plan=plan)) if plan else []
     sections = [
-        {"code": code, "title": PLAIN_SECTIONS[code][0], "explain": PLAIN_SECTIONS[code][1],
-         "items": [p for p in provision if p.section == code]}
+        {
+            "code": code,
+            "title": PLAIN_SECTIONS[code][0],
+            "explain": PLAIN_SECTIONS[code][1],
+            "items": [p for p in provision if p.section == code],
+        }
         for code, _ in Section.choices
     ]
     context = {
-        "child": kid, "plan": plan, "today": today(), "sections": [s for s in sections if s["items"]],
-        "outcomes": outcomes_of(plan=plan) if plan else [], "review_dates": review_dates(plan=plan) if plan else None,
+        "child": kid,
+        "plan": plan,
+        "today": today(),
+        "sections": [s for s in sections if s["items"]],
+        "outcomes": outcomes_of(plan=plan) if plan else [],
+        "review_dates": review_dates(plan=plan) if plan else None,
     }
     return render(request, "family/child.html", context)

@@ -27,7 +27,10 @@ class Child(CouncilOwned):
     date_of_birth = models.DateField()
     council_reference = models.CharField(max_length=30, help_text="The council's own case reference.")
     upn = models.CharField(
-        "unique pupil number", max_length=13, blank=True, validators=[validate_upn],
+        "unique pupil number",
+        max_length=13,
+        blank=True,
+        validators=[validate_upn],
         help_text="Optional. 13 characters, like A801200199001.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -91,7 +94,11 @@ class Contact(CouncilOwned):
     nominated_in_writing_on = models.DateField(null=True, blank=True)
     nominee_consent_on = models.DateField(null=True, blank=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contacts",
         help_text="The sign-in that lets this contact see the child's record.",
     )
     created_at = models.DateTimeField(auto_now_add=True)

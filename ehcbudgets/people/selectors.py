@@ -32,7 +32,9 @@ def child_search(*, user, query: str = "", plan_status: str = "") -> QuerySet[Ch
     children = children_visible_to(user)
     for word in query.split():
         children = children.filter(
-            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(council_reference__icontains=word)
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(council_reference__icontains=word)
             | Q(upn__iexact=word)
         )
     if plan_status == "none":

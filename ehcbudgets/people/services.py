@@ -11,14 +11,31 @@ from .models import Child, Contact, Relationship
 
 CHILD_FIELDS = {"first_name", "last_name", "date_of_birth", "council_reference", "upn"}
 CONTACT_FIELDS = {
-    "full_name", "relationship", "email", "phone", "address", "has_capacity_to_consent", "capacity_assessed_on",
-    "capacity_note", "drug_alcohol_order", "nominated_in_writing_on", "nominee_consent_on",
+    "full_name",
+    "relationship",
+    "email",
+    "phone",
+    "address",
+    "has_capacity_to_consent",
+    "capacity_assessed_on",
+    "capacity_note",
+    "drug_alcohol_order",
+    "nominated_in_writing_on",
+    "nominee_consent_on",
 }
 
 
+def date_of_birth_problem(born) -> str | None:
+    """A date of birth must be today or in the past."""
+    if born and born > today():
+        return "Date of birth must be today or in the past"
+    return None
+
+
 def _check_child(child: Child) -> None:
-    if child.date_of_birth and child.date_of_birth > today():
-        raise ValidationError({"date_of_birth": "Date of birth must be today or in the past"})
+    problem = date_of_birth_problem(child.date_of_birth)
+    if problem:
+        raise ValidationError({"date_of_birth": problem})
     child.first_name, child.last_name = child.first_name.strip(), child.last_name.strip()
     child.upn = (child.upn or "").strip().upper()
     child.council_reference = child.council_reference.strip()
@@ -37,8 +54,14 @@ def child_create(*, actor, council, **fields) -> Child:
     child = Child(council=council, **_only(fields, CHILD_FIELDS))
     _check_child(child)
     validate_and_save(child)
-    audit_record(actor=actor, action="child.created", obj=child, child=child, summary=f"Added {child.full_name}",
-                 after=snapshot(child, exclude=("created_at", "updated_at")))
+    audit_record(
+        actor=actor,
+        action="child.created",
+        obj=child,
+        child=child,
+        summary=f"Added {child.full_name}",
+        after=snapshot(child, exclude=("created_at", "updated_at")),
+    )
     return child
 
 
@@ -49,8 +72,15 @@ def child_update(*, actor, child: Child, **fields) -> Child:
     before, _ = apply_changes(child, _only(fields, CHILD_FIELDS))
     _check_child(child)
     validate_and_save(child)
-    audit_record(actor=actor, action="child.updated", obj=child, child=child,
-                 summary=f"Changed {child.full_name}'s details", before=before, after=snapshot(child))
+    audit_record(
+        actor=actor,
+        action="child.updated",
+        obj=child,
+        child=child,
+        summary=f"Changed {child.full_name}'s details",
+        before=before,
+        after=snapshot(child),
+    )
     return child
 
 
@@ -76,9 +106,14 @@ def contact_create(*, actor, child: Child, **fields) -> Contact:
     contact = Contact(council_id=child.council_id, child=child, **_only(fields, CONTACT_FIELDS))
     _check_contact(contact)
     validate_and_save(contact)
-    audit_record(actor=actor, action="contact.created", obj=contact, child=child,
-                 summary=f"Added contact {contact.full_name} ({contact.get_relationship_display().lower()})",
-                 after=snapshot(contact, exclude=("created_at", "updated_at", "user")))
+    audit_record(
+        actor=actor,
+        action="contact.created",
+        obj=contact,
+        child=child,
+        summary=f"Added contact {contact.full_name} ({contact.get_relationship_display().lower()})",
+        after=snapshot(contact, exclude=("created_at", "updated_at", "user")),
+    )
     return contact
 
 
@@ -89,8 +124,15 @@ def contact_update(*, actor, contact: Contact, **fields) -> Contact:
     before, _ = apply_changes(contact, _only(fields, CONTACT_FIELDS))
     _check_contact(contact)
     validate_and_save(contact)
-    audit_record(actor=actor, action="contact.updated", obj=contact, child=contact.child,
-                 summary=f"Changed contact {contact.full_name}", before=before, after=snapshot(contact))
+    audit_record(
+        actor=actor,
+        action="contact.updated",
+        obj=contact,
+        child=contact.child,
+        summary=f"Changed contact {contact.full_name}",
+        before=before,
+        after=snapshot(contact),
+    )
     return contact
 
 
@@ -103,7 +145,13 @@ def contact_link_user(*, actor, contact: Contact, user) -> Contact:
     before = {"user": contact.user_id}
     contact.user = user
     contact.save(update_fields=["user", "updated_at"])
-    audit_record(actor=actor, action="contact.user_linked", obj=contact, child=contact.child,
-                 summary=f"Linked sign-in {user.email} to contact {contact.full_name}",
-                 before=before, after={"user": user.pk})
+    audit_record(
+        actor=actor,
+        action="contact.user_linked",
+        obj=contact,
+        child=contact.child,
+        summary=f"Linked sign-in {user.email} to contact {contact.full_name}",
+        before=before,
+        after={"user": user.pk},
+    )
     return contact

@@ -30,8 +30,12 @@ def case_list(request):
     children = selectors.child_search(user=request.user, query=query, plan_status=status)
     children = children.prefetch_related("plans")
     context = {
-        "form": form, "query": query, "status": status, "status_filters": STATUS_FILTERS,
-        "can_add": has_perm(request.user, Perm.CHILD_EDIT), "today": today(),
+        "form": form,
+        "query": query,
+        "status": status,
+        "status_filters": STATUS_FILTERS,
+        "can_add": has_perm(request.user, Perm.CHILD_EDIT),
+        "today": today(),
         **paginate(request, children, settings.EHC_PAGE_SIZE),
     }
     return render(request, "people/case_list.html", context)
@@ -51,7 +55,9 @@ def child_detail(request, pk):
     if user.is_icb_officer:
         sections = [s for s in sections if s["items"]]
     context = {
-        "child": child, "today": today(), "plan": plan,
+        "child": child,
+        "today": today(),
+        "plan": plan,
         "contacts": [] if user.is_icb_officer else selectors.contacts_of(child=child),
         "outcomes": outcomes_of(plan=plan) if plan else [],
         "sections": sections,
@@ -72,16 +78,22 @@ def child_detail(request, pk):
 def child_history(request, pk):
     """Every audit event about a child, newest first."""
     child = selectors.child_get(user=request.user, pk=pk)
-    return render(request, "people/child_history.html", {"child": child, "timeline": child_timeline(child=child, limit=500)})
+    return render(
+        request, "people/child_history.html", {"child": child, "timeline": child_timeline(child=child, limit=500)}
+    )
 
 
 @require(Perm.CHILD_EDIT)
 def child_create(request):
     form = ChildForm(request.POST or None)
     return form_page(
-        request, form=form, title="Add a child or young person", back_url=reverse("cases:list"),
+        request,
+        form=form,
+        title="Add a child or young person",
+        back_url=reverse("cases:list"),
         save=lambda data: services.child_create(actor=request.user, council=request.user.council, **data),
-        success_url=lambda child: reverse("cases:child", args=[child.pk]), success_message="Child added",
+        success_url=lambda child: reverse("cases:child", args=[child.pk]),
+        success_message="Child added",
     )
 
 
@@ -91,10 +103,14 @@ def child_edit(request, pk):
     initial = {f: getattr(child, f) for f in services.CHILD_FIELDS}
     form = ChildForm(request.POST or None, initial=initial, submit_label="Save changes")
     return form_page(
-        request, form=form, title="Change details", caption=child.full_name,
+        request,
+        form=form,
+        title="Change details",
+        caption=child.full_name,
         back_url=reverse("cases:child", args=[child.pk]),
         save=lambda data: services.child_update(actor=request.user, child=child, **data),
-        success_url=reverse("cases:child", args=[child.pk]), success_message="Details saved",
+        success_url=reverse("cases:child", args=[child.pk]),
+        success_message="Details saved",
     )
 
 
@@ -103,10 +119,14 @@ def contact_create(request, pk):
     child = selectors.child_get(user=request.user, pk=pk)
     form = ContactForm(request.POST or None)
     return form_page(
-        request, form=form, title="Add a contact", caption=child.full_name,
+        request,
+        form=form,
+        title="Add a contact",
+        caption=child.full_name,
         back_url=reverse("cases:child", args=[child.pk]),
         save=lambda data: services.contact_create(actor=request.user, child=child, **form.service_fields()),
-        success_url=reverse("cases:child", args=[child.pk]) + "#contacts", success_message="Contact added",
+        success_url=reverse("cases:child", args=[child.pk]) + "#contacts",
+        success_message="Contact added",
     )
 
 
@@ -116,8 +136,12 @@ def contact_edit(request, pk, contact_pk):
     contact = selectors.contact_get(child=child, pk=contact_pk)
     form = ContactForm(request.POST or None, initial=ContactForm.initial_from(contact), submit_label="Save changes")
     return form_page(
-        request, form=form, title="Change contact", caption=child.full_name,
+        request,
+        form=form,
+        title="Change contact",
+        caption=child.full_name,
         back_url=reverse("cases:child", args=[child.pk]) + "#contacts",
         save=lambda data: services.contact_update(actor=request.user, contact=contact, **form.service_fields()),
-        success_url=reverse("cases:child", args=[child.pk]) + "#contacts", success_message="Contact saved",
+        success_url=reverse("cases:child", args=[child.pk]) + "#contacts",
+        success_message="Contact saved",
     )

@@ -13,17 +13,21 @@ class PlanCreateForm(GovukForm):
     submit_label = "Start the plan"
     status = forms.ChoiceField(
         choices=[(PlanStatus.NEEDS_ASSESSMENT, "Needs assessment"), (PlanStatus.DRAFT, "Draft plan")],
-        widget=forms.RadioSelect, label="Where is the plan now?", error_messages={"required": "Select where the plan is now"},
+        widget=forms.RadioSelect,
+        label="Where is the plan now?",
+        error_messages={"required": "Select where the plan is now"},
     )
 
 
 class PlanStatusForm(GovukForm):
     submit_label = "Change status"
-    status = forms.ChoiceField(widget=forms.RadioSelect, label="New status",
-                               error_messages={"required": "Select the new status"})
+    status = forms.ChoiceField(
+        widget=forms.RadioSelect, label="New status", error_messages={"required": "Select the new status"}
+    )
     on = GovukDateField(label="Date of the change", example="4 9 2026")
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
-                             label="Reason (needed when a plan ceases)")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Reason (needed when a plan ceases)"
+    )
 
     def __init__(self, *args, allowed=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -31,9 +35,12 @@ class PlanStatusForm(GovukForm):
 
 
 class OutcomeForm(GovukForm):
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Outcome",
-                           help_text="What the child or young person will achieve, in words the family uses.",
-                           error_messages={"required": "Enter the outcome"})
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Outcome",
+        help_text="What the child or young person will achieve, in words the family uses.",
+        error_messages={"required": "Enter the outcome"},
+    )
     by_when = GovukDateField(label="By when", required=False, example="31 7 2027")
 
 
@@ -41,8 +48,9 @@ class QuantityField(forms.CharField):
     """A number typed as text (GOV.UK guidance for numbers with decimals)."""
 
     def __init__(self, **kwargs):
-        super().__init__(widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-5"}),
-                         **kwargs)
+        super().__init__(
+            widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-5"}), **kwargs
+        )
 
     def clean(self, value):
         value = super().clean(value)
@@ -64,21 +72,34 @@ class QuantityField(forms.CharField):
 
 
 class ProvisionForm(GovukForm):
-    section = forms.ChoiceField(choices=Section.choices, widget=forms.RadioSelect, label="Section of the plan",
-                                error_messages={"required": "Select the section of the plan"})
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Description",
-                                  error_messages={"required": "Enter a description of the provision"})
+    section = forms.ChoiceField(
+        choices=Section.choices,
+        widget=forms.RadioSelect,
+        label="Section of the plan",
+        error_messages={"required": "Select the section of the plan"},
+    )
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Description",
+        error_messages={"required": "Enter a description of the provision"},
+    )
     quantity = QuantityField(label="Quantity", error_messages={"required": "Enter the quantity"})
     unit = forms.ChoiceField(choices=Unit.choices, label="Unit", error_messages={"required": "Select the unit"})
-    frequency = forms.ChoiceField(choices=Frequency.choices, label="How often",
-                                  error_messages={"required": "Select how often"})
-    delivered_at = forms.ChoiceField(choices=DeliveredAt.choices, widget=forms.RadioSelect,
-                                     label="Where is it delivered?",
-                                     error_messages={"required": "Select where it is delivered"})
-    funding_stream = forms.ChoiceField(choices=[("", "The section's usual funder"), *FundingStream.choices],
-                                       required=False, label="Funding stream")
-    outcomes = forms.ModelMultipleChoiceField(queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
-                                              label="Which outcomes does it serve?")
+    frequency = forms.ChoiceField(
+        choices=Frequency.choices, label="How often", error_messages={"required": "Select how often"}
+    )
+    delivered_at = forms.ChoiceField(
+        choices=DeliveredAt.choices,
+        widget=forms.RadioSelect,
+        label="Where is it delivered?",
+        error_messages={"required": "Select where it is delivered"},
+    )
+    funding_stream = forms.ChoiceField(
+        choices=[("", "The section's usual funder"), *FundingStream.choices], required=False, label="Funding stream"
+    )
+    outcomes = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Which outcomes does it serve?"
+    )
 
     def __init__(self, *args, outcomes=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,8 +115,13 @@ class ReviewForm(GovukForm):
 
 class ReviewDecisionForm(GovukForm):
     submit_label = "Record the decision"
-    decision = forms.ChoiceField(choices=ReviewDecision.choices, widget=forms.RadioSelect, label="Decision",
-                                 error_messages={"required": "Select the decision"})
+    decision = forms.ChoiceField(
+        choices=ReviewDecision.choices,
+        widget=forms.RadioSelect,
+        label="Decision",
+        error_messages={"required": "Select the decision"},
+    )
     decided_on = GovukDateField(label="Date the decision was sent", example="4 9 2026")
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
-                             label="Reason (needed to cease the plan)")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Reason (needed to cease the plan)"
+    )

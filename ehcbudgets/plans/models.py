@@ -35,9 +35,7 @@ class Plan(CouncilOwned):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["child"], condition=~Q(status="ceased"), name="one_open_plan_per_child"
-            ),
+            models.UniqueConstraint(fields=["child"], condition=~Q(status="ceased"), name="one_open_plan_per_child"),
             models.CheckConstraint(
                 name="final_plans_have_an_issue_date",
                 condition=~Q(status__in=["final", "under_review", "under_reassessment"]) | Q(issued_on__isnull=False),

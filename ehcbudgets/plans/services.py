@@ -35,8 +35,16 @@ def _require_editable(plan: Plan) -> None:
 
 
 def _plan_audit(actor, action, plan, summary, before=None, after=None, obj=None):
-    audit_record(actor=actor, action=action, obj=obj or plan, child=plan.child, council=plan.council,
-                 summary=summary, before=before, after=after)
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=obj or plan,
+        child=plan.child,
+        council=plan.council,
+        summary=summary,
+        before=before,
+        after=after,
+    )
 
 
 @transaction.atomic
@@ -47,15 +55,22 @@ def plan_create(*, actor, child, status: str = PlanStatus.NEEDS_ASSESSMENT, on: 
         raise ValidationError({"status": "A new plan starts at needs assessment or draft"})
     if not age_rules.may_have_plan_on(child.date_of_birth, on):
         raise ValidationError(
-            {"child": f"{child.full_name} is 25 or over, so cannot have an EHC plan "
-                      f"(25th birthday {format_date(child.twenty_fifth_birthday)})"}
+            {
+                "child": f"{child.full_name} is 25 or over, so cannot have an EHC plan "
+                f"(25th birthday {format_date(child.twenty_fifth_birthday)})"
+            }
         )
     if Plan.objects.filter(child=child).exclude(status=PlanStatus.CEASED).exists():
         raise ValidationError({"child": f"{child.full_name} already has a plan that has not ceased"})
     plan = Plan(council_id=child.council_id, child=child, status=status)
     validate_and_save(plan)
-    _plan_audit(actor, "plan.created", plan, f"Started an EHC plan ({plan.get_status_display().lower()})",
-                after={"status": status})
+    _plan_audit(
+        actor,
+        "plan.created",
+        plan,
+        f"Started an EHC plan ({plan.get_status_display().lower()})",
+        after={"status": status},
+    )
     return plan
 
 
@@ -68,8 +83,10 @@ def plan_set_status(*, actor, plan: Plan, status: str, on: date | None = None, r
         raise ValidationError({"status": "Choose a status"})
     if not rules.plan_status_move_allowed(plan.status, status):
         raise ValidationError(
-            {"status": f"A plan cannot move from {plan.get_status_display().lower()} to "
-                       f"{PlanStatus(status).label.lower()}"}
+            {
+                "status": f"A plan cannot move from {plan.get_status_display().lower()} to "
+                f"{PlanStatus(status).label.lower()}"
+            }
         )
     if on > today():
         raise ValidationError({"on": "The date must be today or in the past"})
@@ -84,10 +101,14 @@ def plan_set_status(*, actor, plan: Plan, status: str, on: date | None = None, r
         plan.ceased_on, plan.ceased_reason = on, reason.strip()
     plan.status = status
     plan.save()
-    _plan_audit(actor, "plan.status_changed", plan,
-                f"Plan moved from {PlanStatus(before['status']).label.lower()} to {plan.get_status_display().lower()}",
-                before=before, after={"status": status, "issued_on": plan.issued_on and plan.issued_on.isoformat(),
-                                      "reason": reason.strip()})
+    _plan_audit(
+        actor,
+        "plan.status_changed",
+        plan,
+        f"Plan moved from {PlanStatus(before['status']).label.lower()} to {plan.get_status_display().lower()}",
+        before=before,
+        after={"status": status, "issued_on": plan.issued_on and plan.issued_on.isoformat(), "reason": reason.strip()},
+    )
     return plan
 
 
@@ -105,8 +126,14 @@ def outcome_create(*, actor, plan: Plan, text: str, by_when: date | None = None)
     _require_editable(plan)
     outcome = Outcome(council_id=plan.council_id, plan=plan, text=(text or "").strip(), by_when=by_when)
     validate_and_save(outcome)
-    _plan_audit(actor, "outcome.created", plan, f"Added outcome: {outcome.text[:120]}", obj=outcome,
-                after=snapshot(outcome, exclude=("created_at",)))
+    _plan_audit(
+        actor,
+        "outcome.created",
+        plan,
+        f"Added outcome: {outcome.text[:120]}",
+        obj=outcome,
+        after=snapshot(outcome, exclude=("created_at",)),
+    )
     return outcome
 
 
@@ -120,8 +147,15 @@ def outcome_update(*, actor, outcome: Outcome, **fields) -> Outcome:
         fields["text"] = (fields["text"] or "").strip()
     before, _ = apply_changes(outcome, _only(fields, OUTCOME_FIELDS))
     validate_and_save(outcome)
-    _plan_audit(actor, "outcome.updated", plan, f"Changed outcome: {outcome.text[:120]}", obj=outcome,
-                before=before, after=snapshot(outcome))
+    _plan_audit(
+        actor,
+        "outcome.updated",
+        plan,
+        f"Changed outcome: {outcome.text[:120]}",
+        obj=outcome,
+        before=before,
+        after=snapshot(outcome),
+    )
     return outcome
 
 
@@ -137,8 +171,14 @@ def provision_create(*, actor, plan: Plan, outcomes=(), **fields) -> ProvisionIt
     outcomes = _check_outcome_links(plan, outcomes)
     validate_and_save(item)
     item.outcomes.set(outcomes)
-    _plan_audit(actor, "provision.created", plan, f"Added section {item.section} provision: {item.description[:100]}",
-                obj=item, after=snapshot(item, exclude=("created_at",)))
+    _plan_audit(
+        actor,
+        "provision.created",
+        plan,
+        f"Added section {item.section} provision: {item.description[:100]}",
+        obj=item,
+        after=snapshot(item, exclude=("created_at",)),
+    )
     return item
 
 
@@ -152,8 +192,15 @@ def provision_update(*, actor, item: ProvisionItem, outcomes=None, **fields) -> 
     validate_and_save(item)
     if outcomes is not None:
         item.outcomes.set(_check_outcome_links(plan, outcomes))
-    _plan_audit(actor, "provision.updated", plan, f"Changed section {item.section} provision: {item.description[:100]}",
-                obj=item, before=before, after=snapshot(item, exclude=("created_at",)))
+    _plan_audit(
+        actor,
+        "provision.updated",
+        plan,
+        f"Changed section {item.section} provision: {item.description[:100]}",
+        obj=item,
+        before=before,
+        after=snapshot(item, exclude=("created_at",)),
+    )
     return item
 
 
@@ -163,8 +210,14 @@ def provision_delete(*, actor, item: ProvisionItem) -> None:
     plan = _lock(item.plan)
     _require_editable(plan)
     before = snapshot(item, exclude=("created_at",))
-    _plan_audit(actor, "provision.removed", plan, f"Removed section {item.section} provision: {item.description[:100]}",
-                obj=item, before=before)
+    _plan_audit(
+        actor,
+        "provision.removed",
+        plan,
+        f"Removed section {item.section} provision: {item.description[:100]}",
+        obj=item,
+        before=before,
+    )
     item.delete()
 
 
@@ -177,18 +230,26 @@ def plan_review_record(*, actor, plan: Plan, meeting_date: date, notes: str = ""
     if meeting_date > today():
         raise ValidationError({"meeting_date": "The meeting date must be today or in the past"})
     if meeting_date < plan.issued_on:
-        raise ValidationError({"meeting_date": f"The meeting date must be on or after the plan was issued, "
-                                               f"{format_date(plan.issued_on)}"})
+        raise ValidationError(
+            {"meeting_date": f"The meeting date must be on or after the plan was issued, {format_date(plan.issued_on)}"}
+        )
     last = PlanReview.objects.filter(plan=plan).order_by("-meeting_date").first()
     if last and meeting_date <= last.meeting_date:
-        raise ValidationError({"meeting_date": f"The meeting date must be after the last review, "
-                                               f"{format_date(last.meeting_date)}"})
+        raise ValidationError(
+            {"meeting_date": f"The meeting date must be after the last review, {format_date(last.meeting_date)}"}
+        )
     review = PlanReview(council_id=plan.council_id, plan=plan, meeting_date=meeting_date, notes=notes.strip())
     validate_and_save(review)
     plan.status = PlanStatus.UNDER_REVIEW
     plan.save(update_fields=["status", "updated_at"])
-    _plan_audit(actor, "plan_review.recorded", plan, f"Recorded a review meeting on {format_date(meeting_date)}",
-                obj=review, after={"meeting_date": meeting_date.isoformat(), "notes": review.notes})
+    _plan_audit(
+        actor,
+        "plan_review.recorded",
+        plan,
+        f"Recorded a review meeting on {format_date(meeting_date)}",
+        obj=review,
+        after={"meeting_date": meeting_date.isoformat(), "notes": review.notes},
+    )
     return review
 
 
@@ -200,8 +261,9 @@ REVIEW_DECISION_STATUS = {
 
 
 @transaction.atomic
-def plan_review_decide(*, actor, review: PlanReview, decision: str, decided_on: date | None = None,
-                       reason: str = "") -> PlanReview:
+def plan_review_decide(
+    *, actor, review: PlanReview, decision: str, decided_on: date | None = None, reason: str = ""
+) -> PlanReview:
     """Record the decision after a review: maintain, amend or cease, due within 4 weeks (DOMAIN R28)."""
     plan = _lock(review.plan)
     review = PlanReview.objects.select_for_update().get(pk=review.pk)
@@ -214,10 +276,20 @@ def plan_review_decide(*, actor, review: PlanReview, decision: str, decided_on: 
         raise ValidationError({"decided_on": "The decision date must be between the meeting date and today"})
     review.decision, review.decision_issued_on = decision, decided_on
     review.save()
-    _plan_audit(actor, "plan_review.decided", plan,
-                f"Review decision: {review.get_decision_display().lower()}"
-                + (" (after the 4-week deadline)" if review.decision_late else ""),
-                obj=review, after={"decision": decision, "decided_on": decided_on.isoformat()})
-    plan_set_status(actor=actor, plan=plan, status=REVIEW_DECISION_STATUS[ReviewDecision(decision)],
-                    on=decided_on, reason=reason or "Ceased after review")
+    _plan_audit(
+        actor,
+        "plan_review.decided",
+        plan,
+        f"Review decision: {review.get_decision_display().lower()}"
+        + (" (after the 4-week deadline)" if review.decision_late else ""),
+        obj=review,
+        after={"decision": decision, "decided_on": decided_on.isoformat()},
+    )
+    plan_set_status(
+        actor=actor,
+        plan=plan,
+        status=REVIEW_DECISION_STATUS[ReviewDecision(decision)],
+        on=decided_on,
+        reason=reason or "Ceased after review",
+    )
     return review

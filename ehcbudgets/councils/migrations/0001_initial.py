@@ -6,53 +6,100 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ICB',
+            name="ICB",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('code', models.CharField(max_length=10, unique=True, validators=[django.core.validators.RegexValidator('^[A-Z0-9]{2,10}$')])),
-                ('former_ccg_names', models.TextField(blank=True, help_text='The CCGs it replaced, as old documents name them.')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, unique=True)),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=10,
+                        unique=True,
+                        validators=[django.core.validators.RegexValidator("^[A-Z0-9]{2,10}$")],
+                    ),
+                ),
+                (
+                    "former_ccg_names",
+                    models.TextField(blank=True, help_text="The CCGs it replaced, as old documents name them."),
+                ),
             ],
             options={
-                'verbose_name': 'ICB (formerly CCG)',
-                'verbose_name_plural': 'ICBs (formerly CCGs)',
-                'ordering': ['name'],
+                "verbose_name": "ICB (formerly CCG)",
+                "verbose_name_plural": "ICBs (formerly CCGs)",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Council',
+            name="Council",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('code', models.SlugField(help_text='Short code used in addresses, e.g. brightwater.', max_length=20, unique=True)),
-                ('advice_text', models.TextField(blank=True, help_text='Where families can get advice (e.g. the SENDIASS).')),
-                ('icb', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='councils', to='councils.icb', verbose_name='partner ICB')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, unique=True)),
+                (
+                    "code",
+                    models.SlugField(
+                        help_text="Short code used in addresses, e.g. brightwater.", max_length=20, unique=True
+                    ),
+                ),
+                (
+                    "advice_text",
+                    models.TextField(blank=True, help_text="Where families can get advice (e.g. the SENDIASS)."),
+                ),
+                (
+                    "icb",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="councils",
+                        to="councils.icb",
+                        verbose_name="partner ICB",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='CouncilPolicy',
+            name="CouncilPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('effective_from', models.DateField()),
-                ('under_five_review_months', models.PositiveSmallIntegerField(default=6, help_text='How often to consider reviewing the plan of a child under 5, in months (DOMAIN R29: 3 to 6).', validators=[django.core.validators.MinValueValidator(3), django.core.validators.MaxValueValidator(6)])),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('council', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='councils.council')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("effective_from", models.DateField()),
+                (
+                    "under_five_review_months",
+                    models.PositiveSmallIntegerField(
+                        default=6,
+                        help_text="How often to consider reviewing the plan of a child under 5, in months (DOMAIN R29: 3 to 6).",
+                        validators=[
+                            django.core.validators.MinValueValidator(3),
+                            django.core.validators.MaxValueValidator(6),
+                        ],
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "council",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="councils.council"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'council policies',
-                'ordering': ['council', '-effective_from'],
-                'constraints': [models.UniqueConstraint(fields=('council', 'effective_from'), name='one_policy_per_council_per_date'), models.CheckConstraint(condition=models.Q(('under_five_review_months__gte', 3), ('under_five_review_months__lte', 6)), name='under_five_review_months_3_to_6')],
+                "verbose_name_plural": "council policies",
+                "ordering": ["council", "-effective_from"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("council", "effective_from"), name="one_policy_per_council_per_date"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("under_five_review_months__gte", 3), ("under_five_review_months__lte", 6)),
+                        name="under_five_review_months_3_to_6",
+                    ),
+                ],
             },
         ),
     ]
