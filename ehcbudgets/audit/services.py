@@ -44,7 +44,7 @@ def audit_record(
     return AuditEvent.objects.create(
         council=council if council is not None else getattr(obj, "council", None),
         actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=str(actor) if actor is not None else "System",
+        actor_label=(getattr(actor, "full_name", "") or str(actor)) if actor is not None else "System",
         action=action,
         summary=summary[:300],
         object_type=obj._meta.label_lower,

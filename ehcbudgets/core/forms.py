@@ -1,7 +1,7 @@
 """Form helpers: GOV.UK layout through crispy-forms-gds, and service errors shown against their fields."""
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button
+from crispy_forms_gds.layout import Button, Layout, Size
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
@@ -16,9 +16,12 @@ class GovukFormMixin:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = self.form_tag
-        self.helper.label_size = "s"
-        self.helper.legend_size = "s"
-        self.helper.add_input(Button("submit", submit_label or self.submit_label))
+        # Where the template writes its own <form>, it also writes the CSRF token.
+        self.helper.disable_csrf = not self.form_tag
+        self.helper.label_size = Size.SMALL
+        self.helper.legend_size = Size.SMALL
+        # An explicit layout renders through the GOV.UK templates, the button as a real <button>.
+        self.helper.layout = Layout(*self.fields, Button("submit", submit_label or self.submit_label))
 
 
 class GovukForm(GovukFormMixin, forms.Form):
