@@ -30,7 +30,7 @@ class TokenCodeForm(GovukForm):
     form_tag = False
     code = forms.CharField(
         label="Security code",
-        max_length=6,
+        # No max_length: clean_code takes out spaces ("123 456", as some apps show it) before checking 6 digits.
         help_text="The 6-digit code from your authenticator app",
         widget=forms.TextInput(
             attrs={

@@ -14,7 +14,7 @@ from . import rules
 def validate_upn(value: str) -> None:
     if not rules.upn_is_valid(value):
         raise ValidationError(
-            "Enter a unique pupil number in the correct format, like A801200199001: a check letter and 12 more "
+            "Enter a unique pupil number in the correct format, like R801200199001: a check letter and 12 more "
             "characters"
         )
 

@@ -13,9 +13,16 @@ def children_visible_to(user) -> QuerySet[Child]:
     if user.is_council_staff:
         return Child.objects.filter(council_id=user.council_id)
     if user.is_icb_officer:
+        from ehcbudgets.plans.models import PlanStatus
+
+        # One filter() call, so the health provision and the open status are those of the same plan. An exclude()
+        # would hide every child who has any ceased plan, even one with a new open plan that has health provision.
+        open_statuses = [s for s in PlanStatus.values if s != PlanStatus.CEASED]
         with_health = Child.objects.filter(
-            council__icb_id=user.icb_id, plans__provision_items__funding_stream="health"
-        ).exclude(plans__status="ceased")
+            council__icb_id=user.icb_id,
+            plans__provision_items__funding_stream="health",
+            plans__status__in=open_statuses,
+        )
         return Child.objects.filter(pk__in=with_health.values("pk"))
     if user.is_family:
         return Child.objects.filter(pk__in=Contact.objects.filter(user=user).values("child_id"))

@@ -39,6 +39,11 @@ def _check_child(child: Child) -> None:
     child.first_name, child.last_name = child.first_name.strip(), child.last_name.strip()
     child.upn = (child.upn or "").strip().upper()
     child.council_reference = child.council_reference.strip()
+    # The unique constraint alone reports a duplicate against no field ("Child with this Council and ..."), so a
+    # form could not show it beside the reference; check it here and name the field.
+    taken = Child.objects.filter(council_id=child.council_id, council_reference=child.council_reference)
+    if child.council_reference and taken.exclude(pk=child.pk).exists():
+        raise ValidationError({"council_reference": "Another child in this council already has this reference"})
 
 
 def _only(fields: dict, allowed: set[str]) -> dict:

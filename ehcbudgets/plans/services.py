@@ -74,11 +74,8 @@ def plan_create(*, actor, child, status: str = PlanStatus.NEEDS_ASSESSMENT, on: 
     return plan
 
 
-@transaction.atomic
-def plan_set_status(*, actor, plan: Plan, status: str, on: date | None = None, reason: str = "") -> Plan:
-    """Move a plan to a new status, refusing moves the process does not allow."""
-    plan = _lock(plan)
-    on = on or today()
+def _move_status(plan: Plan, status: str, on: date, reason: str) -> dict:
+    """Check and make a status move on a locked plan; returns the values before it (the caller writes the event)."""
     if status not in PlanStatus.values:
         raise ValidationError({"status": "Choose a status"})
     if not rules.plan_status_move_allowed(plan.status, status):
@@ -101,6 +98,14 @@ def plan_set_status(*, actor, plan: Plan, status: str, on: date | None = None, r
         plan.ceased_on, plan.ceased_reason = on, reason.strip()
     plan.status = status
     plan.save()
+    return before
+
+
+@transaction.atomic
+def plan_set_status(*, actor, plan: Plan, status: str, on: date | None = None, reason: str = "") -> Plan:
+    """Move a plan to a new status, refusing moves the process does not allow."""
+    plan = _lock(plan)
+    before = _move_status(plan, status, on or today(), reason)
     _plan_audit(
         actor,
         "plan.status_changed",
@@ -240,6 +245,7 @@ def plan_review_record(*, actor, plan: Plan, meeting_date: date, notes: str = ""
         )
     review = PlanReview(council_id=plan.council_id, plan=plan, meeting_date=meeting_date, notes=notes.strip())
     validate_and_save(review)
+    before = {"status": plan.status}
     plan.status = PlanStatus.UNDER_REVIEW
     plan.save(update_fields=["status", "updated_at"])
     _plan_audit(
@@ -248,7 +254,8 @@ def plan_review_record(*, actor, plan: Plan, meeting_date: date, notes: str = ""
         plan,
         f"Recorded a review meeting on {format_date(meeting_date)}",
         obj=review,
-        after={"meeting_date": meeting_date.isoformat(), "notes": review.notes},
+        before=before,
+        after={"meeting_date": meeting_date.isoformat(), "notes": review.notes, "status": plan.status},
     )
     return review
 
@@ -274,6 +281,9 @@ def plan_review_decide(
         raise ValidationError({"decision": "Choose maintain, amend or cease"})
     if decided_on < review.meeting_date or decided_on > today():
         raise ValidationError({"decided_on": "The decision date must be between the meeting date and today"})
+    # A cease decision needs its reason, as any ceasing does (_move_status checks it). One audit event covers the
+    # decision and the status move it makes, so the timeline shows one change per action.
+    before = _move_status(plan, REVIEW_DECISION_STATUS[ReviewDecision(decision)], decided_on, reason)
     review.decision, review.decision_issued_on = decision, decided_on
     review.save()
     _plan_audit(
@@ -283,13 +293,13 @@ def plan_review_decide(
         f"Review decision: {review.get_decision_display().lower()}"
         + (" (after the 4-week deadline)" if review.decision_late else ""),
         obj=review,
-        after={"decision": decision, "decided_on": decided_on.isoformat()},
-    )
-    plan_set_status(
-        actor=actor,
-        plan=plan,
-        status=REVIEW_DECISION_STATUS[ReviewDecision(decision)],
-        on=decided_on,
-        reason=reason or "Ceased after review",
+        before=before,
+        after={
+            "decision": decision,
+            "decided_on": decided_on.isoformat(),
+            "status": plan.status,
+            "issued_on": plan.issued_on and plan.issued_on.isoformat(),
+            "reason": reason.strip(),
+        },
     )
     return review

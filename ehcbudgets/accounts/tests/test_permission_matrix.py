@@ -1,0 +1,292 @@
+"""THE permission-matrix test: every page, every role, own records and other councils' records.
+
+It walks the URL resolver, so a new page is covered the day it is added: a page that declares no permission
+(`require(Perm.X)`, `public` or `signed_in`) fails here, and so does a page missing from ROUTE_ACCESS below, which
+says in one place what each page should need. The API (`/api/v1/`) and the platform admin have their own tests.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.resolvers import RoutePattern
+
+from ehcbudgets.accounts.management.commands import permissions_doc
+from ehcbudgets.accounts.management.commands.permissions_doc import DOC_PATH, render_permissions_doc
+from ehcbudgets.accounts.models import COUNCIL_STAFF_ROLES, FAMILY_ROLES, Role
+from ehcbudgets.accounts.permissions import MATRIX, Perm
+from ehcbudgets.accounts.tests.factories import ApiTokenFactory, user_for_role
+from ehcbudgets.core.dates import today
+from ehcbudgets.councils.tests.factories import CouncilFactory
+from ehcbudgets.people.tests.factories import ChildFactory, ContactFactory
+from ehcbudgets.plans.models import PlanStatus
+from ehcbudgets.plans.tests.factories import OutcomeFactory, PlanFactory, PlanReviewFactory, ProvisionItemFactory
+
+SKIPPED_PREFIXES = ("api/v1/", "platform-admin/")
+PUBLIC = "public"
+SIGNED_IN = "signed in"
+
+#: What each page should need. A new page must be added here, which makes its permission a deliberate choice.
+ROUTE_ACCESS = {
+    "core:home": PUBLIC,
+    "core:accessibility": PUBLIC,
+    "core:privacy": PUBLIC,
+    "core:health": PUBLIC,
+    "accounts:sign_in": PUBLIC,
+    "accounts:signed_out": PUBLIC,
+    "accounts:sign_out": SIGNED_IN,
+    "accounts:two_factor": SIGNED_IN,
+    "accounts:api_tokens": Perm.API_TOKENS,
+    "accounts:api_token_revoke": Perm.API_TOKENS,
+    "cases:list": Perm.CASES_VIEW,
+    "cases:child": Perm.CASES_VIEW,
+    "cases:child_history": Perm.AUDIT_VIEW,
+    "cases:child_create": Perm.CHILD_EDIT,
+    "cases:child_edit": Perm.CHILD_EDIT,
+    "cases:contact_create": Perm.CONTACT_EDIT,
+    "cases:contact_edit": Perm.CONTACT_EDIT,
+    "cases:plan_create": Perm.PLAN_EDIT,
+    "cases:plan_status": Perm.PLAN_STATUS,
+    "cases:outcome_create": Perm.PLAN_EDIT,
+    "cases:outcome_edit": Perm.PLAN_EDIT,
+    "cases:provision_create": Perm.PLAN_EDIT,
+    "cases:provision_edit": Perm.PLAN_EDIT,
+    "cases:provision_delete": Perm.PLAN_EDIT,
+    "cases:review_create": Perm.PLAN_REVIEW,
+    "cases:review_decide": Perm.PLAN_REVIEW,
+    "family:children": Perm.FAMILY_VIEW,
+    "family:child": Perm.FAMILY_VIEW,
+}
+
+#: Pages that only accept POST (signing out, revoking a token): the test posts to them.
+POST_ONLY = {"accounts:sign_out", "accounts:api_token_revoke"}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    route: str
+    view: object
+
+    @property
+    def kwarg_names(self) -> list[str]:
+        return re.findall(r"<(?:\w+:)?(\w+)>", self.route)
+
+    def url(self, objects: dict) -> str:
+        missing = [k for k in self.kwarg_names if k not in objects]
+        assert not missing, f"{self.name}: the test does not know how to fill {missing}; add them to _world()"
+        return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(objects[m.group(1)]), self.route)
+
+    @property
+    def method(self) -> str:
+        return "post" if self.name in POST_ONLY else "get"
+
+
+def _walk(patterns, prefix: str = "", namespace: str = ""):
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if route.startswith(SKIPPED_PREFIXES):
+            continue
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}:{entry.namespace}".strip(":") if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, route, inner)
+        elif isinstance(entry, URLPattern):
+            assert isinstance(entry.pattern, RoutePattern), f"{route}: use path(), the test reads <converter:name>"
+            name = f"{namespace}:{entry.name}" if namespace else (entry.name or route)
+            yield Route(name=name, route=route, view=entry.callback)
+
+
+ROUTES = sorted(_walk(get_resolver().url_patterns), key=lambda r: r.name)
+ROUTES_WITH_OBJECTS = [r for r in ROUTES if r.kwarg_names]
+ROLES = list(Role)
+
+
+def _access(view):
+    if getattr(view, "is_public", False):
+        return PUBLIC
+    if getattr(view, "signed_in_only", False):
+        return SIGNED_IN
+    return getattr(view, "required_perm", None)
+
+
+def _may(role: Role, access) -> bool:
+    return access in (PUBLIC, SIGNED_IN) or access in MATRIX[role]
+
+
+# the declarations ----------------------------------------------------------------------------------------------------
+
+
+def test_the_walk_finds_the_pages():
+    names = {r.name for r in ROUTES}
+    assert {"core:home", "cases:child", "family:child", "accounts:api_tokens"} <= names
+    assert not any(r.route.startswith(SKIPPED_PREFIXES) for r in ROUTES)
+
+
+def test_every_page_declares_who_may_see_it():
+    undeclared = [
+        r.name for r in ROUTES if not (_access(r.view) in (PUBLIC, SIGNED_IN) or isinstance(_access(r.view), Perm))
+    ]
+    assert undeclared == [], "decorate these views with require(Perm.X), public or signed_in"
+
+
+def test_every_page_is_listed_in_this_test():
+    assert sorted(r.name for r in ROUTES) == sorted(ROUTE_ACCESS), "add new pages to ROUTE_ACCESS (and remove old ones)"
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+def test_the_page_declares_the_expected_permission(route):
+    assert _access(route.view) == ROUTE_ACCESS.get(route.name)
+
+
+def test_every_role_has_a_row_in_the_matrix():
+    assert set(MATRIX) == set(Role)
+
+
+def test_no_family_role_holds_a_permission_to_see_cases():
+    assert not any(Perm.CASES_VIEW in MATRIX[role] for role in FAMILY_ROLES)
+
+
+def test_no_council_role_holds_the_family_view():
+    assert not any(Perm.FAMILY_VIEW in MATRIX[role] for role in (*COUNCIL_STAFF_ROLES, Role.ICB_OFFICER))
+
+
+def test_docs_permissions_md_is_generated_from_the_matrix():
+    assert DOC_PATH.read_text(encoding="utf-8") == render_permissions_doc(), (
+        "docs/permissions.md is out of date: run python manage.py permissions_doc --write"
+    )
+
+
+def test_the_permissions_doc_command_prints_the_document(capsys):
+    call_command("permissions_doc")
+    assert capsys.readouterr().out == render_permissions_doc()
+
+
+def test_the_permissions_doc_command_check_fails_when_the_file_is_out_of_date(tmp_path, monkeypatch):
+    stale = tmp_path / "permissions.md"
+    stale.write_text("# Who may do what\n\nAn old table.\n", encoding="utf-8")
+    monkeypatch.setattr(permissions_doc, "DOC_PATH", stale)
+    with pytest.raises(CommandError, match="out of date"):
+        call_command("permissions_doc", "--check")
+
+
+def test_the_permissions_doc_command_writes_the_file(tmp_path, monkeypatch):
+    target = tmp_path / "permissions.md"
+    monkeypatch.setattr(permissions_doc, "DOC_PATH", target)
+    call_command("permissions_doc", "--write")
+    assert target.read_text(encoding="utf-8") == render_permissions_doc()
+    call_command("permissions_doc", "--check")
+
+
+def test_the_generated_document_has_a_row_per_permission_and_a_column_per_role():
+    rows = [line for line in render_permissions_doc().splitlines() if line.startswith("| ") and "`" in line]
+    assert len(rows) == len(Perm)
+    assert all(row.count("|") == len(Role) + 2 for row in rows)
+    case_view = next(row for row in rows if "`cases.view`" in row)
+    assert [cell.strip() for cell in case_view.split("|")[2:-1]] == [
+        "Yes" if Perm.CASES_VIEW in MATRIX[role] else "No" for role in Role
+    ]
+
+
+# the pages -----------------------------------------------------------------------------------------------------------
+
+
+def _world(council, user=None) -> dict:
+    """A child of the council with a contact, a plan under review with an outcome, health provision and a review,
+    and an API token; a family user is linked to the child through the contact. Returns the URL arguments."""
+    child = ChildFactory(council=council)
+    contact = ContactFactory(child=child, user=user if user is not None and user.is_family else None)
+    plan = PlanFactory(child=child, status=PlanStatus.UNDER_REVIEW, issued_on=today() - timedelta(days=300))
+    outcome = OutcomeFactory(plan=plan)
+    item = ProvisionItemFactory(plan=plan, health=True, outcomes=[outcome])
+    review = PlanReviewFactory(plan=plan)
+    token = ApiTokenFactory(user=user if user is not None else user_for_role(Role.CASE_OFFICER, council=council))
+    return {
+        "pk": child.pk,
+        "contact_pk": contact.pk,
+        "plan_pk": plan.pk,
+        "outcome_pk": outcome.pk,
+        "item_pk": item.pk,
+        "review_pk": review.pk,
+        "token_pk": token.pk,
+    }
+
+
+@pytest.fixture(autouse=True)
+def _no_second_factor(settings):
+    settings.EHC_REQUIRE_STAFF_2FA = False
+
+
+def _request(client, route: Route, objects: dict):
+    return getattr(client, route.method)(route.url(objects))
+
+
+def _is_sign_in_redirect(response) -> bool:
+    return response.status_code == 302 and response["Location"].startswith(reverse("accounts:sign_in"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+@pytest.mark.parametrize("role", ROLES, ids=str)
+def test_role_on_page_with_its_own_records(client, council, role, route):
+    user = user_for_role(role, council=council)
+    objects = _world(council, user)
+    client.force_login(user)
+    response = _request(client, route, objects)
+    if _may(role, ROUTE_ACCESS[route.name]):
+        assert response.status_code in (200, 302), response.status_code
+        assert not _is_sign_in_redirect(response)
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+def test_anonymous_on_page(client, council, route):
+    objects = _world(council)
+    response = _request(client, route, objects)
+    if ROUTE_ACCESS[route.name] == PUBLIC:
+        assert response.status_code in (200, 302)
+        assert not _is_sign_in_redirect(response)
+    else:
+        assert _is_sign_in_redirect(response), response.status_code
+        assert parse_qs(urlsplit(response["Location"]).query)["next"] == [route.url(objects)]
+
+
+OUT_OF_SCOPE_CASES = [
+    pytest.param(role, route, id=f"{role}-{route.name}")
+    for role in ROLES
+    for route in ROUTES_WITH_OBJECTS
+    if _may(role, ROUTE_ACCESS[route.name])
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "route"), OUT_OF_SCOPE_CASES)
+def test_another_councils_records_are_not_found(client, council, role, route):
+    user = user_for_role(role, council=council)
+    _world(council, user)
+    elsewhere = _world(CouncilFactory())  # its own ICB, its own families
+    client.force_login(user)
+    assert _request(client, route, elsewhere).status_code == 404
+
+
+NESTED_CASES = [
+    pytest.param(role, route, id=f"{role}-{route.name}")
+    for role in ROLES
+    for route in ROUTES_WITH_OBJECTS
+    if set(route.kwarg_names) - {"pk", "token_pk"} and _may(role, ROUTE_ACCESS[route.name])
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "route"), NESTED_CASES)
+def test_another_childs_records_under_this_childs_address_are_not_found(client, council, role, route):
+    user = user_for_role(role, council=council)
+    mine = _world(council, user)
+    neighbour = _world(council)  # another child of the same council
+    client.force_login(user)
+    assert _request(client, route, {**neighbour, "pk": mine["pk"]}).status_code == 404

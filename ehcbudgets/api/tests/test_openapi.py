@@ -1,0 +1,100 @@
+"""The OpenAPI document and the interactive docs."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+EXPECTED_OPERATIONS = {
+    ("get", "/api/v1/me"),
+    ("get", "/api/v1/children"),
+    ("post", "/api/v1/children"),
+    ("get", "/api/v1/children/{child_id}"),
+    ("patch", "/api/v1/children/{child_id}"),
+    ("get", "/api/v1/children/{child_id}/contacts"),
+    ("post", "/api/v1/children/{child_id}/contacts"),
+    ("patch", "/api/v1/children/{child_id}/contacts/{contact_id}"),
+    ("get", "/api/v1/children/{child_id}/plans"),
+    ("post", "/api/v1/children/{child_id}/plans"),
+    ("get", "/api/v1/plans/{plan_id}"),
+    ("post", "/api/v1/plans/{plan_id}/status"),
+    ("get", "/api/v1/plans/{plan_id}/outcomes"),
+    ("post", "/api/v1/plans/{plan_id}/outcomes"),
+    ("patch", "/api/v1/plans/{plan_id}/outcomes/{outcome_id}"),
+    ("get", "/api/v1/plans/{plan_id}/provision"),
+    ("post", "/api/v1/plans/{plan_id}/provision"),
+    ("patch", "/api/v1/plans/{plan_id}/provision/{provision_id}"),
+    ("delete", "/api/v1/plans/{plan_id}/provision/{provision_id}"),
+    ("get", "/api/v1/plans/{plan_id}/reviews"),
+    ("post", "/api/v1/plans/{plan_id}/reviews"),
+    ("post", "/api/v1/plans/{plan_id}/reviews/{review_id}/decision"),
+}
+
+
+@pytest.fixture
+def document(client, db):
+    response = client.get(reverse("api:openapi-json"))
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+def _operations(document):
+    return {
+        (method, path): operation
+        for path, methods in document["paths"].items()
+        for method, operation in methods.items()
+    }
+
+
+def test_the_document_is_openapi_3_1(document):
+    assert document["openapi"].startswith("3.1.")
+    assert document["info"]["version"] == "1.0.0"
+
+
+def test_every_route_is_documented_with_a_summary_tags_and_a_unique_id(document):
+    operations = _operations(document)
+
+    assert set(operations) >= EXPECTED_OPERATIONS
+    assert all(op["summary"] and op["tags"] and op.get("description") for op in operations.values())
+    ids = [op["operationId"] for op in operations.values()]
+    assert len(ids) == len(set(ids))
+
+
+def test_every_route_needs_a_token_or_a_session(document):
+    assert set(document["components"]["securitySchemes"]) == {"TokenAuth", "SessionAuth"}
+    assert document["components"]["securitySchemes"]["TokenAuth"] == {"type": "http", "scheme": "bearer"}
+    assert all(op["security"] for op in _operations(document).values())
+
+
+def test_refusals_are_documented_as_problem_json(document):
+    operation = _operations(document)[("post", "/api/v1/children")]
+    problem = operation["responses"]["422"]["content"]["application/problem+json"]["schema"]
+
+    assert problem == {"$ref": "#/components/schemas/Problem"}
+    assert {"Problem", "FieldError"} <= set(document["components"]["schemas"])
+    assert "$defs" not in document["components"]["schemas"]["Problem"]
+
+
+def test_every_reference_resolves(document):
+    refs = set()
+
+    def collect(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("$ref"), str):
+                refs.add(node["$ref"])
+            for value in node.values():
+                collect(value)
+        elif isinstance(node, list):
+            for value in node:
+                collect(value)
+
+    collect(document)
+    schemas = document["components"]["schemas"]
+    assert refs and all(ref.removeprefix("#/components/schemas/") in schemas for ref in refs)
+
+
+def test_the_interactive_docs_load(client, db):
+    response = client.get(reverse("api:openapi-view"))
+
+    assert response.status_code == 200
+    assert b"openapi.json" in response.content
