@@ -12,6 +12,7 @@ from .models import Role
 
 class Perm(StrEnum):
     CASES_VIEW = "cases.view"
+    CONTACTS_VIEW = "contacts.view"
     CHILD_EDIT = "child.edit"
     CONTACT_EDIT = "contact.edit"
     PLAN_EDIT = "plan.edit"
@@ -24,6 +25,7 @@ class Perm(StrEnum):
 
 PERM_DESCRIPTIONS = {
     Perm.CASES_VIEW: "See the case list and a child's record (within their scope)",
+    Perm.CONTACTS_VIEW: "See a child's family contacts (capacity, nominations, the R11 answer)",
     Perm.CHILD_EDIT: "Create and change a child's details",
     Perm.CONTACT_EDIT: "Add and change family contacts",
     Perm.PLAN_EDIT: "Create a plan, and add or change its outcomes and provision",
@@ -36,6 +38,7 @@ PERM_DESCRIPTIONS = {
 
 _OFFICER_WORK = {
     Perm.CASES_VIEW,
+    Perm.CONTACTS_VIEW,
     Perm.CHILD_EDIT,
     Perm.CONTACT_EDIT,
     Perm.PLAN_EDIT,
@@ -50,9 +53,9 @@ MATRIX: dict[Role, frozenset[Perm]] = {
     Role.THIRD_PARTY: frozenset({Perm.FAMILY_VIEW, Perm.API_TOKENS}),
     Role.CASE_OFFICER: frozenset(_OFFICER_WORK | {Perm.AUDIT_VIEW, Perm.API_TOKENS}),
     Role.TEAM_MANAGER: frozenset(_OFFICER_WORK | {Perm.AUDIT_VIEW, Perm.API_TOKENS}),
-    Role.FINANCE_OFFICER: frozenset({Perm.CASES_VIEW, Perm.AUDIT_VIEW, Perm.API_TOKENS}),
-    Role.PANEL_MEMBER: frozenset({Perm.CASES_VIEW}),
-    Role.COUNCIL_ADMIN: frozenset({Perm.CASES_VIEW, Perm.AUDIT_VIEW, Perm.API_TOKENS}),
+    Role.FINANCE_OFFICER: frozenset({Perm.CASES_VIEW, Perm.CONTACTS_VIEW, Perm.AUDIT_VIEW, Perm.API_TOKENS}),
+    Role.PANEL_MEMBER: frozenset({Perm.CASES_VIEW, Perm.CONTACTS_VIEW}),
+    Role.COUNCIL_ADMIN: frozenset({Perm.CASES_VIEW, Perm.CONTACTS_VIEW, Perm.AUDIT_VIEW, Perm.API_TOKENS}),
     Role.ICB_OFFICER: frozenset({Perm.CASES_VIEW, Perm.API_TOKENS}),
 }
 

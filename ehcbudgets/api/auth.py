@@ -12,14 +12,16 @@ from ehcbudgets.accounts.permissions import Perm, has_perm
 
 
 class TokenAuth(HttpBearer):
-    """A personal access token: `Authorization: Bearer ehc_…`. Revoked tokens and inactive users are refused (401)."""
+    """A personal access token: `Authorization: Bearer ehc_…`. Revoked tokens, inactive users and roles that may no
+    longer use the API are refused (401)."""
 
     def authenticate(self, request: HttpRequest, token: str):
         # Skip the database for anything that cannot be one of our tokens.
         if not token.startswith(ApiToken.PREFIX):
             return None
         found = ApiToken.find_active(token)
-        if found is None:
+        # A token works only while its user's role may still use the API (the role may have changed since).
+        if found is None or not has_perm(found.user, Perm.API_TOKENS):
             return None
         found.mark_used()
         # Services take actor=request.user and selectors scope by it, so the token's user must be that user.

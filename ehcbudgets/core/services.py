@@ -1,5 +1,7 @@
 """Helpers shared by the service functions of every app."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -19,5 +21,15 @@ def apply_changes(obj: models.Model, changes: dict) -> tuple[dict, dict]:
         raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}")
     before = snapshot(obj)
     for name, value in changes.items():
+        field = obj._meta.get_field(name)
+        if isinstance(field, models.DecimalField) and isinstance(value, Decimal):
+            # 2 and 2.00 are the same quantity: store and compare them at the field's places.
+            exact = value.quantize(Decimal(1).scaleb(-field.decimal_places))
+            value = exact if exact == value else value
         setattr(obj, name, value)
     return before, snapshot(obj)
+
+
+def unchanged(obj: models.Model, before: dict) -> bool:
+    """Whether a change left every field as it was: such an update saves nothing and writes no audit event."""
+    return snapshot(obj) == before

@@ -31,7 +31,7 @@ class Child(CouncilOwned):
         max_length=13,
         blank=True,
         validators=[validate_upn],
-        help_text="Optional. 13 characters, like A801200199001.",
+        help_text="Optional. 13 characters, like R801200199001.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

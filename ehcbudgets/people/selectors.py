@@ -1,6 +1,7 @@
 """Reads of children and contacts, always scoped to what the user may see (ARCHITECTURE convention 3)."""
 
-from django.db.models import Q, QuerySet
+from django.apps import apps
+from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.shortcuts import get_object_or_404
 
 from .models import Child, Contact
@@ -44,11 +45,23 @@ def child_search(*, user, query: str = "", plan_status: str = "") -> QuerySet[Ch
             | Q(council_reference__icontains=word)
             | Q(upn__iexact=word)
         )
-    if plan_status == "none":
-        children = children.filter(plans__isnull=True)
-    elif plan_status:
-        children = children.filter(plans__status=plan_status)
-    return children.order_by("last_name", "first_name", "pk").distinct()
+    if plan_status:
+        children = children.annotate(current_plan_status=_current_plan_status())
+        if plan_status == "none":
+            children = children.filter(current_plan_status__isnull=True)
+        else:
+            children = children.filter(current_plan_status=plan_status)
+    return children.order_by("last_name", "first_name", "pk")
+
+
+def _current_plan_status() -> Subquery:
+    """The status of a child's current plan: the one that has not ceased, or else the most recent one."""
+    plan = apps.get_model("plans", "Plan")  # plans depends on people, not the other way round
+    return Subquery(
+        plan.objects.filter(child=OuterRef("pk"))
+        .order_by(Case(When(status="ceased", then=Value(1)), default=Value(0)), "-created_at", "-pk")
+        .values("status")[:1]
+    )
 
 
 def contacts_of(*, child) -> QuerySet[Contact]:

@@ -5,7 +5,7 @@ from django.db import transaction
 
 from ehcbudgets.audit.services import audit_record, snapshot
 from ehcbudgets.core.dates import today
-from ehcbudgets.core.services import apply_changes, validate_and_save
+from ehcbudgets.core.services import apply_changes, unchanged, validate_and_save
 
 from .models import Child, Contact, Relationship
 
@@ -76,6 +76,8 @@ def child_update(*, actor, child: Child, **fields) -> Child:
     child = Child.objects.select_for_update().get(pk=child.pk)
     before, _ = apply_changes(child, _only(fields, CHILD_FIELDS))
     _check_child(child)
+    if unchanged(child, before):
+        return child
     validate_and_save(child)
     audit_record(
         actor=actor,
@@ -128,6 +130,8 @@ def contact_update(*, actor, contact: Contact, **fields) -> Contact:
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     before, _ = apply_changes(contact, _only(fields, CONTACT_FIELDS))
     _check_contact(contact)
+    if unchanged(contact, before):
+        return contact
     validate_and_save(contact)
     audit_record(
         actor=actor,

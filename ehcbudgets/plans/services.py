@@ -7,7 +7,7 @@ from django.db import transaction
 
 from ehcbudgets.audit.services import audit_record, snapshot
 from ehcbudgets.core.dates import format_date, today
-from ehcbudgets.core.services import apply_changes, validate_and_save
+from ehcbudgets.core.services import apply_changes, unchanged, validate_and_save
 from ehcbudgets.people import rules as age_rules
 
 from . import rules
@@ -151,6 +151,8 @@ def outcome_update(*, actor, outcome: Outcome, **fields) -> Outcome:
     if "text" in fields:
         fields["text"] = (fields["text"] or "").strip()
     before, _ = apply_changes(outcome, _only(fields, OUTCOME_FIELDS))
+    if unchanged(outcome, before):
+        return outcome
     validate_and_save(outcome)
     _plan_audit(
         actor,
@@ -194,9 +196,13 @@ def provision_update(*, actor, item: ProvisionItem, outcomes=None, **fields) -> 
     _require_editable(plan)
     item = ProvisionItem.objects.get(pk=item.pk)
     before, _ = apply_changes(item, _only(fields, PROVISION_FIELDS))
+    new_outcomes = None if outcomes is None else _check_outcome_links(plan, outcomes)
+    same_outcomes = new_outcomes is None or {o.pk for o in new_outcomes} == set(before.get("outcomes") or [])
+    if unchanged(item, before) and same_outcomes:
+        return item
     validate_and_save(item)
-    if outcomes is not None:
-        item.outcomes.set(_check_outcome_links(plan, outcomes))
+    if new_outcomes is not None:
+        item.outcomes.set(new_outcomes)
     _plan_audit(
         actor,
         "provision.updated",

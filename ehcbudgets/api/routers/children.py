@@ -1,6 +1,5 @@
 """Children and young people, and their family contacts."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Router
 from ninja.pagination import paginate
@@ -29,13 +28,9 @@ WRITE_PROBLEMS = problem_responses(400, 401, 403, 404, 422)
 
 
 def _require_contacts_visible(request: HttpRequest) -> None:
-    """Contacts are the council's case data: ICB officers and families get 403.
-
-    The child page shows ICB officers no contacts; the API refuses instead of answering an empty list, because an
-    empty list would say, wrongly, that the child has no contacts."""
-    require_perm(request, Perm.CASES_VIEW)
-    if request.user.is_icb_officer:
-        raise PermissionDenied("ICB officers cannot see family contacts.")
+    """Contacts are the council's case data (Perm.CONTACTS_VIEW): ICB officers and families get 403, not an empty
+    list, which would say, wrongly, that the child has no contacts."""
+    require_perm(request, Perm.CONTACTS_VIEW)
 
 
 @router.get("/children", response=list[ChildOut], summary="List children", openapi_extra=READ_PROBLEMS)

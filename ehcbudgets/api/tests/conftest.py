@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from ehcbudgets.accounts.models import ApiToken, Role, User
+from ehcbudgets.accounts.permissions import Perm, has_perm
 from ehcbudgets.core.dates import today
 from ehcbudgets.councils.models import ICB, Council
 from ehcbudgets.people import services as people
@@ -60,7 +61,7 @@ def error_fields(response) -> set:
 
 
 def raw_token_for(user: User) -> str:
-    """A token made directly, since the token service refuses roles (parents) that cannot create their own."""
+    """A token made directly, as the token service would for a role that may hold one."""
     raw = ApiToken.new_raw_token()
     ApiToken.objects.create(user=user, name="tests", digest=ApiToken.digest_of(raw), hint=raw[:10])
     return raw
@@ -124,8 +125,17 @@ def parent(make_user):
 
 @pytest.fixture
 def api_as():
-    """api_as(user): a JSON client carrying a fresh token of the user's."""
-    return lambda user: Api(raw_token_for(user))
+    """api_as(user): a JSON client as the user: a fresh token where their role may hold one, else their session
+    (families and panel members use the API only through a signed-in browser)."""
+
+    def make(user):
+        if has_perm(user, Perm.API_TOKENS):
+            return Api(raw_token_for(user))
+        client = Client()
+        client.force_login(user)
+        return Api(client=client)
+
+    return make
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Who may call the API: a live personal access token, or a signed-in session (with CSRF for writes)."""
 
+import pytest
 from django.test import Client, override_settings
 from django.utils import timezone
 
@@ -8,7 +9,7 @@ from ehcbudgets.accounts.services import api_token_create, api_token_revoke
 from ehcbudgets.api.auth import SessionAuth
 from ehcbudgets.people.models import Child
 
-from .conftest import Api, problem_of
+from .conftest import Api, problem_of, raw_token_for
 
 
 def test_a_live_token_authenticates_and_is_marked_used(officer):
@@ -157,3 +158,19 @@ def test_the_last_used_time_is_not_rewritten_on_every_call(officer):
     token.refresh_from_db()
     assert token.last_used_at == first
     assert first <= timezone.now()
+
+
+@pytest.mark.parametrize("role", ["parent_carer", "young_person", "nominee", "panel_member"])
+def test_a_token_of_a_role_that_may_not_use_the_api_is_refused(make_user, council_a, role):
+    user = make_user(Role(role), council=council_a if role == "panel_member" else None)
+    response = Api(raw_token_for(user)).get("/me")
+    problem_of(response, 401)
+
+
+def test_a_token_stops_working_when_its_user_loses_api_access(make_user, council_a):
+    user = make_user(Role.FINANCE_OFFICER, council=council_a)
+    raw = raw_token_for(user)
+    assert Api(raw).get("/me").status_code == 200
+    user.role = Role.PANEL_MEMBER
+    user.save(update_fields=["role"])
+    problem_of(Api(raw).get("/me"), 401)

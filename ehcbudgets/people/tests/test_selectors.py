@@ -8,7 +8,9 @@ from django.http import Http404
 from ehcbudgets.accounts.models import COUNCIL_STAFF_ROLES, FAMILY_ROLES, Role
 from ehcbudgets.councils.tests.factories import CouncilFactory
 from ehcbudgets.people import selectors
+from ehcbudgets.people.selectors import child_search
 from ehcbudgets.people.tests.factories import ChildFactory, ContactFactory
+from ehcbudgets.plans import services as plan_services
 from ehcbudgets.plans.models import PlanStatus
 from ehcbudgets.plans.tests.factories import PlanFactory, ProvisionItemFactory
 
@@ -226,3 +228,19 @@ def test_contact_get_answers_404_for_another_childs_contact(child, council):
     other = ContactFactory(child=ChildFactory(council=council))
     with pytest.raises(Http404):
         selectors.contact_get(child=child, pk=other.pk)
+
+
+def test_plan_status_filter_uses_the_current_plan_not_an_old_ceased_one(officer, child):
+    old = plan_services.plan_create(actor=officer, child=child, status=PlanStatus.DRAFT)
+    plan_services.plan_set_status(actor=officer, plan=old, status=PlanStatus.CEASED, reason="Moved away")
+    plan_services.plan_create(actor=officer, child=child, status=PlanStatus.DRAFT)
+    assert list(child_search(user=officer, plan_status=PlanStatus.DRAFT)) == [child]
+    assert list(child_search(user=officer, plan_status=PlanStatus.CEASED)) == []
+    assert list(child_search(user=officer, plan_status="none")) == []
+
+
+def test_plan_status_filter_finds_a_child_whose_only_plan_ceased(officer, child):
+    plan = plan_services.plan_create(actor=officer, child=child, status=PlanStatus.DRAFT)
+    plan_services.plan_set_status(actor=officer, plan=plan, status=PlanStatus.CEASED, reason="Moved away")
+    assert list(child_search(user=officer, plan_status=PlanStatus.CEASED)) == [child]
+    assert list(child_search(user=officer, plan_status="none")) == []

@@ -317,3 +317,16 @@ def test_services_leave_one_event_per_call_in_the_childs_timeline(officer, counc
     services.child_update(actor=officer, child=child, last_name="Brackwell")
     actions = list(AuditEvent.objects.filter(child=child).order_by("pk").values_list("action", flat=True))
     assert actions == ["child.created", "contact.created", "child.updated"]
+
+
+def test_child_update_that_changes_nothing_writes_no_audit_event(officer, child, audit):
+    audit.mark()
+    services.child_update(actor=officer, child=child, first_name=f" {child.first_name} ", upn=child.upn.lower())
+    assert audit.new == []
+
+
+def test_contact_update_that_changes_nothing_writes_no_audit_event(officer, child, audit):
+    contact = services.contact_create(actor=officer, child=child, full_name="Robin Ashdown", relationship="parent")
+    audit.mark()
+    services.contact_update(actor=officer, contact=contact, full_name="Robin Ashdown")
+    assert audit.new == []

@@ -595,3 +595,23 @@ def test_a_decision_29_days_after_the_meeting_is_late(officer, review, audit):
     )
     assert decided.decision_late is True
     assert audit.one().summary == "Review decision: maintain the plan as it is (after the 4-week deadline)"
+
+
+def test_provision_update_that_changes_nothing_writes_no_audit_event(officer, draft, outcome, audit):
+    item = services.provision_create(actor=officer, plan=draft, outcomes=[outcome], **_provision())
+    audit.mark()
+    services.provision_update(actor=officer, item=item, quantity=Decimal("15"), outcomes=[outcome])
+    assert audit.new == []
+
+
+def test_provision_update_of_only_the_outcomes_is_recorded(officer, draft, outcome, audit):
+    item = services.provision_create(actor=officer, plan=draft, **_provision())
+    audit.mark()
+    services.provision_update(actor=officer, item=item, outcomes=[outcome])
+    event = audit.one()
+    assert (event.before["outcomes"], event.after["outcomes"]) == ([], [outcome.pk])
+
+
+def test_outcome_update_that_changes_nothing_writes_no_audit_event(officer, outcome, audit):
+    services.outcome_update(actor=officer, outcome=outcome, text="  To read simple texts independently ")
+    assert audit.new == []
