@@ -52,7 +52,7 @@ check-migrations: install
 
 deploy-check: install
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=ci-dummy-secret-key-that-is-long-enough-to-pass-the-check-0123456789 \
-	  ALLOWED_HOSTS=ehcbudgets.example DATABASE_URL=sqlite:///var/deploy-check.sqlite3 \
+	  ALLOWED_HOSTS=ehcbudgets.example EMAIL_HOST=smtp.example DATABASE_URL=sqlite:///var/deploy-check.sqlite3 \
 	  $(MANAGE) check --deploy --fail-level WARNING
 
 ## Re-pins requirements*.txt from requirements*.in

@@ -31,17 +31,20 @@ CSRF_COOKIE_SECURE = True
 
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 
-if os.environ.get("EMAIL_HOST"):
-    MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": os.environ["EMAIL_HOST"],
-                "port": int(os.environ.get("EMAIL_PORT", "587")),
-                "username": os.environ.get("EMAIL_HOST_USER", ""),
-                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": True,
-                "timeout": 20,
-            },
-        }
+# Families and staff are told about notices, evidence requests and reminders by email: no relay, no service.
+_email_host = os.environ.get("EMAIL_HOST", "").strip()
+if not _email_host:
+    raise ImproperlyConfigured("EMAIL_HOST must name the SMTP relay that sends the service's email.")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _email_host,
+            "port": int(os.environ.get("EMAIL_PORT", "587")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": True,
+            "timeout": 20,
+        },
     }
+}

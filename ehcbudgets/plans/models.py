@@ -131,8 +131,7 @@ class ProvisionItem(CouncilOwned):
     @property
     def amount_text(self) -> str:
         """Plain English: 2 hours per week."""
-        qty = self.quantity.normalize() if self.quantity == self.quantity.to_integral() else self.quantity
-        qty_text = f"{qty:f}"
+        qty_text = f"{self.quantity.normalize():f}"  # 2.50 reads as 2.5, 15.00 as 15
         unit = self.get_unit_display().lower()
         if self.quantity != 1:
             unit += "s"

@@ -12,7 +12,7 @@ import pytest
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 GOOD_KEY = "k" * 50
-GOOD = {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "ehcbudgets.example"}
+GOOD = {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "ehcbudgets.example", "EMAIL_HOST": "smtp.example"}
 
 
 def _start(**env) -> subprocess.CompletedProcess:
@@ -86,3 +86,11 @@ def test_production_requires_staff_two_factor_unless_told_otherwise():
         env={"PATH": os.environ.get("PATH", ""), "DJANGO_SETTINGS_MODULE": "config.settings.production", **GOOD},
     )
     assert result.stdout.strip() == "True", result.stderr
+
+
+def test_refuses_to_start_without_an_email_relay():
+    _refused(_start(SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="ehcbudgets.example"), "EMAIL_HOST must name the SMTP relay")
+
+
+def test_refuses_an_email_relay_that_is_only_spaces():
+    _refused(_start(**{**GOOD, "EMAIL_HOST": "   "}), "EMAIL_HOST must name the SMTP relay")
