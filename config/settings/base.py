@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "ehcbudgets.accounts",
     "ehcbudgets.people",
     "ehcbudgets.plans",
+    "ehcbudgets.letters",
+    "ehcbudgets.offer",
+    "ehcbudgets.budgets",
     "ehcbudgets.api",
 ]
 
@@ -162,5 +165,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # WeasyPrint reports each step of every letter it renders at INFO; its warnings (a refused image) still show.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

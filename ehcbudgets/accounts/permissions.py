@@ -19,8 +19,16 @@ class Perm(StrEnum):
     PLAN_STATUS = "plan.status"
     PLAN_REVIEW = "plan.review"
     AUDIT_VIEW = "audit.view"
+    LETTERS_VIEW = "letters.view"
     FAMILY_VIEW = "family.view"
     API_TOKENS = "api.tokens"
+    BUDGET_ASK = "budget.ask"
+    BUDGET_VIEW = "budget.view"
+    BUDGET_PREPARE = "budget.prepare"
+    BUDGET_DECIDE = "budget.decide"
+    PANEL_DECIDE = "panel.decide"
+    DECISION_REVIEW = "decision.review"
+    OFFER_MANAGE = "offer.manage"
 
 
 PERM_DESCRIPTIONS = {
@@ -32,8 +40,16 @@ PERM_DESCRIPTIONS = {
     Perm.PLAN_STATUS: "Move a plan from one status to another",
     Perm.PLAN_REVIEW: "Record annual reviews of a plan and their decisions",
     Perm.AUDIT_VIEW: "See a record's audit timeline",
+    Perm.LETTERS_VIEW: "See and download the letters sent about a child (within their scope)",
     Perm.FAMILY_VIEW: "See their own children and plans in plain English",
     Perm.API_TOKENS: "Create and revoke their own API tokens",
+    Perm.BUDGET_ASK: "Ask for a personal budget online, for their child or (a young person) for themselves",
+    Perm.BUDGET_VIEW: "See budget requests, budgets, their lines and decisions",
+    Perm.BUDGET_PREPARE: "Record requests, cost a budget from the plan, record direct payment findings, refer to panel",
+    Perm.BUDGET_DECIDE: "Approve or refuse a budget or a direct payment (never one they prepared)",
+    Perm.PANEL_DECIDE: "Record the SEN panel's decision on items outside the local offer",
+    Perm.DECISION_REVIEW: "Consider a family's request to review a refusal, and send the outcome",
+    Perm.OFFER_MANAGE: "Change the local offer, the rate card, spending restrictions and the council's policy",
 }
 
 _OFFICER_WORK = {
@@ -44,18 +60,38 @@ _OFFICER_WORK = {
     Perm.PLAN_EDIT,
     Perm.PLAN_STATUS,
     Perm.PLAN_REVIEW,
+    Perm.BUDGET_VIEW,
+    Perm.BUDGET_PREPARE,
+    Perm.LETTERS_VIEW,
 }
 
 MATRIX: dict[Role, frozenset[Perm]] = {
-    Role.PARENT_CARER: frozenset({Perm.FAMILY_VIEW}),
-    Role.YOUNG_PERSON: frozenset({Perm.FAMILY_VIEW}),
-    Role.NOMINEE: frozenset({Perm.FAMILY_VIEW}),
-    Role.THIRD_PARTY: frozenset({Perm.FAMILY_VIEW, Perm.API_TOKENS}),
+    Role.PARENT_CARER: frozenset({Perm.FAMILY_VIEW, Perm.LETTERS_VIEW, Perm.BUDGET_ASK}),
+    Role.YOUNG_PERSON: frozenset({Perm.FAMILY_VIEW, Perm.LETTERS_VIEW, Perm.BUDGET_ASK}),
+    Role.NOMINEE: frozenset({Perm.FAMILY_VIEW, Perm.LETTERS_VIEW}),
+    Role.THIRD_PARTY: frozenset({Perm.FAMILY_VIEW, Perm.LETTERS_VIEW, Perm.API_TOKENS}),
     Role.CASE_OFFICER: frozenset(_OFFICER_WORK | {Perm.AUDIT_VIEW, Perm.API_TOKENS}),
-    Role.TEAM_MANAGER: frozenset(_OFFICER_WORK | {Perm.AUDIT_VIEW, Perm.API_TOKENS}),
-    Role.FINANCE_OFFICER: frozenset({Perm.CASES_VIEW, Perm.CONTACTS_VIEW, Perm.AUDIT_VIEW, Perm.API_TOKENS}),
-    Role.PANEL_MEMBER: frozenset({Perm.CASES_VIEW, Perm.CONTACTS_VIEW}),
-    Role.COUNCIL_ADMIN: frozenset({Perm.CASES_VIEW, Perm.CONTACTS_VIEW, Perm.AUDIT_VIEW, Perm.API_TOKENS}),
+    Role.TEAM_MANAGER: frozenset(
+        _OFFICER_WORK | {Perm.AUDIT_VIEW, Perm.API_TOKENS, Perm.BUDGET_DECIDE, Perm.DECISION_REVIEW}
+    ),
+    Role.FINANCE_OFFICER: frozenset(
+        {Perm.CASES_VIEW, Perm.CONTACTS_VIEW, Perm.LETTERS_VIEW, Perm.BUDGET_VIEW, Perm.AUDIT_VIEW, Perm.API_TOKENS}
+    ),
+    Role.PANEL_MEMBER: frozenset(
+        {Perm.CASES_VIEW, Perm.CONTACTS_VIEW, Perm.LETTERS_VIEW, Perm.BUDGET_VIEW, Perm.PANEL_DECIDE}
+    ),
+    Role.COUNCIL_ADMIN: frozenset(
+        {
+            Perm.CASES_VIEW,
+            Perm.CONTACTS_VIEW,
+            Perm.LETTERS_VIEW,
+            Perm.BUDGET_VIEW,
+            Perm.OFFER_MANAGE,
+            Perm.AUDIT_VIEW,
+            Perm.API_TOKENS,
+        }
+    ),
+    # Not LETTERS_VIEW: letters carry the whole budget and the family's details, beyond the health provision.
     Role.ICB_OFFICER: frozenset({Perm.CASES_VIEW, Perm.API_TOKENS}),
 }
 

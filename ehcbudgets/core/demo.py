@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from ehcbudgets.accounts.models import Role, User
+from ehcbudgets.budgets.demo import build_budgets, build_offer
 from ehcbudgets.core.dates import add_months, today
 from ehcbudgets.councils.models import ICB, Council, CouncilPolicy
 from ehcbudgets.people import services as people
@@ -176,6 +177,7 @@ def _build_council(spec: DemoCouncil, rng: random.Random, on: date, offset: int)
         user = _user(f"{local}@{spec.domain}", f"{title} (demo)", role, council=council)
         signins.append((role.label, user.email))
     officer = User.objects.get(email=f"officer@{spec.domain}")
+    build_offer(council=council, admin=User.objects.get(email=f"admin@{spec.domain}"))
     icb_user = _user(f"icb@{spec.domain}", "ICB officer (demo)", Role.ICB_OFFICER, icb=icb)
     signins.append((Role.ICB_OFFICER.label, icb_user.email))
 
@@ -259,6 +261,7 @@ def _build_council(spec: DemoCouncil, rng: random.Random, on: date, offset: int)
             (Role.NOMINEE.label, nominee_user.email),
             (Role.THIRD_PARTY.label, org_user.email),
         ]
+    build_budgets(council=council, on=on)
     return signins
 
 

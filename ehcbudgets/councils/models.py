@@ -44,14 +44,125 @@ class CouncilOwned(models.Model):
         abstract = True
 
 
+class OutOfWindowRequests(models.TextChoices):
+    ACCEPT_FLAGGED = "accept_flagged", "Accept the request and flag it"
+    REFUSE = "refuse", "Refuse the request"
+
+
+class PaymentFrequency(models.TextChoices):
+    FOUR_WEEKLY = "four_weekly", "Every 4 weeks"
+    WEEKLY = "weekly", "Weekly"
+    MONTHLY = "monthly", "Monthly"
+    TERMLY = "termly", "Termly"
+    ONE_OFF = "one_off", "One-off"
+
+
+class ReturnFrequency(models.TextChoices):
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+    SIX_MONTHLY = "six_monthly", "Every 6 months"
+    ANNUAL = "annual", "Once a year"
+
+
+def _between(low: int, high: int) -> list:
+    return [MinValueValidator(low), MaxValueValidator(high)]
+
+
 class CouncilPolicy(CouncilOwned):
-    """A council's policy values in force from a date; a change is a new dated record, never an edit."""
+    """A council's policy values in force from a date; a change is a new dated record, never an edit.
+
+    Every value marked **Policy** in DOMAIN.md lives here with the default DOMAIN.md gives."""
 
     effective_from = models.DateField()
     under_five_review_months = models.PositiveSmallIntegerField(
         default=6,
-        validators=[MinValueValidator(3), MaxValueValidator(6)],
+        validators=_between(3, 6),
         help_text="How often to consider reviewing the plan of a child under 5, in months (DOMAIN R29: 3 to 6).",
+    )
+    out_of_window_requests = models.CharField(
+        max_length=20,
+        choices=OutOfWindowRequests.choices,
+        default=OutOfWindowRequests.ACCEPT_FLAGGED,
+        help_text="A budget request made outside a draft plan, review or re-assessment (DOMAIN R2).",
+    )
+    decision_target_working_days = models.PositiveSmallIntegerField(
+        default=10, validators=_between(1, 60), help_text="Working days to decide a budget request (DOMAIN R35)."
+    )
+    default_payment_frequency = models.CharField(
+        max_length=12,
+        choices=PaymentFrequency.choices,
+        default=PaymentFrequency.FOUR_WEEKLY,
+        help_text="How often direct payments are paid unless agreed otherwise (DOMAIN R35).",
+    )
+    suspension_after_weeks = models.PositiveSmallIntegerField(
+        default=4,
+        validators=_between(1, 52),
+        help_text="Suspend payments when the child is in hospital or abroad for more than this many weeks (R35).",
+    )
+    retention_years = models.PositiveSmallIntegerField(
+        default=7, validators=_between(1, 25), help_text="Years records are kept after a budget ends (DOMAIN R35)."
+    )
+    return_frequency = models.CharField(
+        max_length=12,
+        choices=ReturnFrequency.choices,
+        default=ReturnFrequency.QUARTERLY,
+        help_text="How often families send a monitoring return (DOMAIN R31).",
+    )
+    evidence_deadline_days = models.PositiveSmallIntegerField(
+        default=28, validators=_between(7, 90), help_text="Days a family has to send evidence asked for (R31)."
+    )
+    contingency_min_weeks = models.PositiveSmallIntegerField(
+        default=4,
+        validators=_between(0, 26),
+        help_text="Weeks of payments an account is expected to hold, at least (R32).",
+    )
+    surplus_threshold_weeks = models.PositiveSmallIntegerField(
+        default=8,
+        validators=_between(1, 26),
+        help_text="Weeks of payments above which a balance is surplus the council may recover (DOMAIN R32).",
+    )
+    recovery_due_days = models.PositiveSmallIntegerField(
+        default=14, validators=_between(7, 90), help_text="Days to repay money the council recovers (DOMAIN R23)."
+    )
+    reduction_notice_days = models.PositiveSmallIntegerField(
+        default=28,
+        validators=_between(14, 120),
+        help_text="Days' notice before a reduction or stop of direct payments takes effect (DOMAIN R21, R22).",
+    )
+    pa_min_age = models.PositiveSmallIntegerField(
+        default=18, validators=_between(16, 25), help_text="Youngest age of a personal assistant (DOMAIN R34)."
+    )
+    pa_exception_min_age = models.PositiveSmallIntegerField(
+        default=16,
+        validators=_between(16, 25),
+        help_text="Youngest age of a personal assistant by recorded exception (DOMAIN R34).",
+    )
+    pa_min_budget = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Smallest yearly direct payment from which a personal assistant may be employed (DOMAIN R34).",
+    )
+    weeks_per_year = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        default=52,
+        validators=[MinValueValidator(1), MaxValueValidator(53)],
+        help_text="Weeks a weekly provision runs in a year when it is not tied to term time.",
+    )
+    term_time_weeks = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        default=39,
+        validators=[MinValueValidator(1), MaxValueValidator(53)],
+        help_text="Weeks a weekly provision delivered at a school, college or early years setting runs in a year.",
+    )
+    terms_per_year = models.PositiveSmallIntegerField(
+        default=3, validators=_between(1, 6), help_text="Terms in a year, for provision costed per term."
+    )
+    budget_policy_text = models.TextField(
+        blank=True, help_text="The council's personal budget policy, published on its public pages (DOMAIN R3)."
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -63,6 +174,10 @@ class CouncilPolicy(CouncilOwned):
             models.CheckConstraint(
                 condition=models.Q(under_five_review_months__gte=3, under_five_review_months__lte=6),
                 name="under_five_review_months_3_to_6",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pa_exception_min_age__lte=models.F("pa_min_age")),
+                name="pa_exception_age_not_above_minimum",
             ),
         ]
 

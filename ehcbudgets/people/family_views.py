@@ -3,8 +3,9 @@
 from django.shortcuts import render
 
 from ehcbudgets.accounts.decorators import require
-from ehcbudgets.accounts.permissions import Perm
+from ehcbudgets.accounts.permissions import Perm, has_perm
 from ehcbudgets.core.dates import today
+from ehcbudgets.letters.selectors import letters_for
 from ehcbudgets.plans.models import Section
 from ehcbudgets.plans.selectors import current_plan, outcomes_of, provision_for, review_dates
 
@@ -47,5 +48,6 @@ def child(request, pk):
         "sections": [s for s in sections if s["items"]],
         "outcomes": outcomes_of(plan=plan) if plan else [],
         "review_dates": review_dates(plan=plan) if plan else None,
+        "letters": letters_for(child=kid) if has_perm(request.user, Perm.LETTERS_VIEW) else None,
     }
     return render(request, "family/child.html", context)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from ehcbudgets.letters import views as letter_views
 from ehcbudgets.plans import views as plan_views
 
 from . import views
@@ -23,4 +24,6 @@ urlpatterns = [
     path(plan + "provision/<int:item_pk>/remove/", plan_views.provision_delete, name="provision_delete"),
     path(plan + "reviews/new/", plan_views.review_create, name="review_create"),
     path(plan + "reviews/<int:review_pk>/decision/", plan_views.review_decide, name="review_decide"),
+    path("<int:pk>/letters/<int:letter_pk>/", letter_views.letter_detail, name="letter"),
+    path("<int:pk>/letters/<int:letter_pk>/pdf/", letter_views.letter_pdf, name="letter_pdf"),
 ]

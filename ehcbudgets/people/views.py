@@ -9,6 +9,7 @@ from ehcbudgets.accounts.permissions import Perm, has_perm
 from ehcbudgets.audit.selectors import child_timeline
 from ehcbudgets.core.dates import today
 from ehcbudgets.core.views import form_page, paginate
+from ehcbudgets.letters.selectors import letters_for
 from ehcbudgets.plans.models import PlanStatus, Section
 from ehcbudgets.plans.selectors import current_plan, outcomes_of, provision_for, review_dates, reviews_of
 
@@ -65,6 +66,7 @@ def child_detail(request, pk):
         "reviews": reviews_of(plan=plan) if plan else [],
         "review_dates": review_dates(plan=plan) if plan else None,
         "timeline": child_timeline(child=child, limit=10) if has_perm(user, Perm.AUDIT_VIEW) else None,
+        "letters": letters_for(child=child) if has_perm(user, Perm.LETTERS_VIEW) else None,
         "can_edit_child": has_perm(user, Perm.CHILD_EDIT),
         "can_edit_contacts": has_perm(user, Perm.CONTACT_EDIT),
         "can_edit_plan": has_perm(user, Perm.PLAN_EDIT) and plan is not None and plan.is_editable,

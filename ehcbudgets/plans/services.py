@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -10,7 +11,7 @@ from ehcbudgets.core.dates import format_date, today
 from ehcbudgets.core.services import apply_changes, unchanged, validate_and_save
 from ehcbudgets.people import rules as age_rules
 
-from . import rules
+from . import rules, signals
 from .models import SECTION_DEFAULT_STREAM, Outcome, Plan, PlanReview, PlanStatus, ProvisionItem, ReviewDecision
 
 OUTCOME_FIELDS = {"text", "by_when"}
@@ -27,6 +28,12 @@ def _only(fields: dict, allowed: set[str]) -> dict:
 
 def _lock(plan: Plan) -> Plan:
     return Plan.objects.select_for_update().select_related("child").get(pk=plan.pk)
+
+
+def section_j_missing(plan: Plan) -> bool:
+    """A plan with an agreed personal budget cannot be made final without its Section J (DOMAIN R7)."""
+    budget = apps.get_model("budgets", "Budget")  # budgets depend on plans, not the other way round
+    return budget.objects.filter(plan=plan, status="approved", section_j__isnull=True).exists()
 
 
 def _require_editable(plan: Plan) -> None:
@@ -88,6 +95,10 @@ def _move_status(plan: Plan, status: str, on: date, reason: str) -> dict:
     if on > today():
         raise ValidationError({"on": "The date must be today or in the past"})
     before = {"status": plan.status, "issued_on": plan.issued_on and plan.issued_on.isoformat()}
+    if status == PlanStatus.FINAL and section_j_missing(plan):
+        raise ValidationError(
+            {"status": "The plan has an agreed personal budget, so write its Section J before making the plan final"}
+        )
     if status == PlanStatus.FINAL and plan.issued_on is None:
         if not age_rules.may_have_plan_on(plan.child.date_of_birth, on):
             raise ValidationError({"status": "A plan cannot be issued on or after the 25th birthday"})
@@ -178,6 +189,7 @@ def provision_create(*, actor, plan: Plan, outcomes=(), **fields) -> ProvisionIt
     outcomes = _check_outcome_links(plan, outcomes)
     validate_and_save(item)
     item.outcomes.set(outcomes)
+    signals.provision_changed.send(sender=ProvisionItem, plan=plan, item=item, actor=actor)
     _plan_audit(
         actor,
         "provision.created",
@@ -203,6 +215,7 @@ def provision_update(*, actor, item: ProvisionItem, outcomes=None, **fields) -> 
     validate_and_save(item)
     if new_outcomes is not None:
         item.outcomes.set(new_outcomes)
+    signals.provision_changed.send(sender=ProvisionItem, plan=plan, item=item, actor=actor)
     _plan_audit(
         actor,
         "provision.updated",
@@ -229,6 +242,7 @@ def provision_delete(*, actor, item: ProvisionItem) -> None:
         obj=item,
         before=before,
     )
+    signals.provision_removing.send(sender=ProvisionItem, plan=plan, item=item, actor=actor)
     item.delete()
 
 

@@ -22,6 +22,7 @@ from ehcbudgets.accounts.permissions import MATRIX, Perm
 from ehcbudgets.accounts.tests.factories import ApiTokenFactory, user_for_role
 from ehcbudgets.core.dates import today
 from ehcbudgets.councils.tests.factories import CouncilFactory
+from ehcbudgets.letters.tests.factories import LetterFactory
 from ehcbudgets.people.tests.factories import ChildFactory, ContactFactory
 from ehcbudgets.plans.models import PlanStatus
 from ehcbudgets.plans.tests.factories import OutcomeFactory, PlanFactory, PlanReviewFactory, ProvisionItemFactory
@@ -58,8 +59,12 @@ ROUTE_ACCESS = {
     "cases:provision_delete": Perm.PLAN_EDIT,
     "cases:review_create": Perm.PLAN_REVIEW,
     "cases:review_decide": Perm.PLAN_REVIEW,
+    "cases:letter": Perm.LETTERS_VIEW,
+    "cases:letter_pdf": Perm.LETTERS_VIEW,
     "family:children": Perm.FAMILY_VIEW,
     "family:child": Perm.FAMILY_VIEW,
+    "family:letter": Perm.LETTERS_VIEW,
+    "family:letter_pdf": Perm.LETTERS_VIEW,
 }
 
 #: Pages that only accept POST (signing out, revoking a token): the test posts to them.
@@ -196,13 +201,14 @@ def test_the_generated_document_has_a_row_per_permission_and_a_column_per_role()
 
 def _world(council, user=None) -> dict:
     """A child of the council with a contact, a plan under review with an outcome, health provision and a review,
-    and an API token; a family user is linked to the child through the contact. Returns the URL arguments."""
+    a letter, and an API token; a family user is linked to the child through the contact. Returns the URL arguments."""
     child = ChildFactory(council=council)
     contact = ContactFactory(child=child, user=user if user is not None and user.is_family else None)
     plan = PlanFactory(child=child, status=PlanStatus.UNDER_REVIEW, issued_on=today() - timedelta(days=300))
     outcome = OutcomeFactory(plan=plan)
     item = ProvisionItemFactory(plan=plan, health=True, outcomes=[outcome])
     review = PlanReviewFactory(plan=plan)
+    letter = LetterFactory(child=child)
     token = ApiTokenFactory(user=user if user is not None else user_for_role(Role.CASE_OFFICER, council=council))
     return {
         "pk": child.pk,
@@ -211,6 +217,7 @@ def _world(council, user=None) -> dict:
         "outcome_pk": outcome.pk,
         "item_pk": item.pk,
         "review_pk": review.pk,
+        "letter_pk": letter.pk,
         "token_pk": token.pk,
     }
 

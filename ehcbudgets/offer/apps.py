@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OfferConfig(AppConfig):
+    name = "ehcbudgets.offer"
+    label = "offer"

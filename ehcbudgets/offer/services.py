@@ -1,0 +1,177 @@
+"""Changes to a council's local offer, rate card, spending restrictions and dated policy."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from ehcbudgets.audit.services import audit_record, snapshot
+from ehcbudgets.core.dates import format_date
+from ehcbudgets.core.money import format_money
+from ehcbudgets.core.services import validate_and_save
+from ehcbudgets.councils.models import CouncilPolicy
+
+from . import signals
+from .models import STREAM_FUNDER, OfferItem, Rate, SpendingRestriction
+
+OFFER_FIELDS = {
+    "code",
+    "name",
+    "description",
+    "category",
+    "funding_stream",
+    "funder",
+    "unit",
+    "allows_direct_payment",
+    "allows_organised",
+    "allows_third_party",
+    "block_contract",
+    "contract_reference",
+    "in_local_offer",
+    "active",
+}
+#: The values a new policy record may be given: everything but its identity, its council and its date.
+POLICY_FIELDS = {f.name for f in CouncilPolicy._meta.concrete_fields if f.editable} - {"id", "council", "effective_from"}
+
+#: What a direct payment cannot typically buy (DOMAIN R33): installed for a new council, then the council's own.
+DEFAULT_RESTRICTIONS = [
+    ("Anything not in the agreed provision", "Direct payments may be spent only on the support agreed with you.", ""),
+    ("Alcohol", "", "alcohol,wine,beer,lager,spirits,off licence,off-licence,pub,bar"),
+    ("Tobacco and vaping", "", "tobacco,cigarette,vape,vaping"),
+    ("Gambling", "", "bet,betting,casino,lottery,bingo,gambling"),
+    ("Anything illegal", "", ""),
+    (
+        "Food, drink and household bills",
+        "Everyday living costs are not part of the plan's provision.",
+        "supermarket,grocery,groceries,takeaway,restaurant,gas bill,electricity,water bill,council tax,broadband",
+    ),
+    ("Rent or mortgage", "", "rent,mortgage,landlord"),
+    (
+        "School, college or setting placement fees",
+        "Placements are never paid by direct payment.",
+        "school fees,tuition fees,placement fee,nursery fees",
+    ),
+    (
+        "Services bought from the council or the NHS",
+        "These are arranged directly, not bought with a direct payment.",
+        "council,nhs",
+    ),
+    (
+        "Employing someone who lives in your household, without the council's agreement",
+        "You need the council's written agreement first.",
+        "",
+    ),
+]
+
+
+def _only(fields: dict, allowed: set[str]) -> dict:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(f"These fields cannot be set: {', '.join(sorted(unknown))}")
+    return fields
+
+
+def _check_item(item: OfferItem) -> None:
+    errors = {}
+    item.code = (item.code or "").strip().upper()
+    item.contract_reference = (item.contract_reference or "").strip()
+    if item.category == "placement" and (item.allows_direct_payment or item.allows_third_party):
+        errors["allows_direct_payment"] = "A placement can never be a direct payment (DOMAIN R9)"
+    if item.block_contract:
+        if not item.contract_reference:
+            errors["contract_reference"] = "Enter the contract's reference, so families can be told which it is"
+        if item.allows_direct_payment or item.allows_third_party:
+            errors["block_contract"] = "Provision bought through a block contract can only be arranged by the council"
+    if not (item.allows_direct_payment or item.allows_organised or item.allows_third_party):
+        errors["allows_organised"] = "Allow at least one way of holding the budget"
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def offer_item_create(*, actor, council, **fields) -> OfferItem:
+    """Add an item to the council's local offer; its funder defaults from its funding stream (DOMAIN R27)."""
+    fields = _only(fields, OFFER_FIELDS)
+    if not fields.get("funder") and fields.get("funding_stream") in STREAM_FUNDER:
+        fields["funder"] = STREAM_FUNDER[fields["funding_stream"]]
+    item = OfferItem(council=council, **fields)
+    _check_item(item)
+    if OfferItem.objects.filter(council=council, code=item.code).exists():
+        raise ValidationError({"code": f"The code {item.code} is already used in the local offer"})
+    validate_and_save(item)
+    audit_record(
+        actor=actor,
+        action="offer_item.created",
+        obj=item,
+        summary=f"Added {item.name} to the local offer",
+        after=snapshot(item, exclude=("created_at",)),
+    )
+    return item
+
+
+@transaction.atomic
+def rate_add(*, actor, item: OfferItem, amount: Decimal, effective_from: date) -> Rate:
+    """A new dated price for an item; earlier prices stay as they were (DOMAIN R6)."""
+    if Rate.objects.filter(item=item, effective_from=effective_from).exists():
+        raise ValidationError(
+            {
+                "effective_from": f"{item.name} already has a rate from {format_date(effective_from)}: rates are never "
+                "changed, add one from another date"
+            }
+        )
+    rate = Rate(council_id=item.council_id, item=item, amount=amount, effective_from=effective_from)
+    validate_and_save(rate)
+    signals.rate_added.send(sender=Rate, rate=rate, actor=actor)
+    audit_record(
+        actor=actor,
+        action="rate.added",
+        obj=rate,
+        council=item.council,
+        summary=f"{item.name}: {format_money(amount)} a {item.get_unit_display().lower()} from "
+        f"{format_date(effective_from)}",
+        after={"amount": str(rate.amount), "effective_from": effective_from.isoformat()},
+    )
+    return rate
+
+
+@transaction.atomic
+def restrictions_install_defaults(*, actor, council) -> list[SpendingRestriction]:
+    """Give a new council the usual list of what direct payments cannot buy, which it can then change."""
+    if SpendingRestriction.objects.filter(council=council).exists():
+        return list(SpendingRestriction.objects.filter(council=council))
+    made = SpendingRestriction.objects.bulk_create(
+        SpendingRestriction(council=council, text=text, reason=reason, keywords=keywords, position=i)
+        for i, (text, reason, keywords) in enumerate(DEFAULT_RESTRICTIONS)
+    )
+    for restriction in SpendingRestriction.objects.filter(council=council):
+        audit_record(
+            actor=actor,
+            action="restriction.added",
+            obj=restriction,
+            summary=f"Direct payments cannot buy: {restriction.text}",
+        )
+    return made
+
+
+@transaction.atomic
+def council_policy_add(*, actor, council, effective_from: date, **values) -> CouncilPolicy:
+    """A new dated policy record; values not given carry over from the policy in force the day before."""
+    values = _only(values, POLICY_FIELDS)
+    if CouncilPolicy.objects.filter(council=council, effective_from=effective_from).exists():
+        raise ValidationError({"effective_from": "There is already a policy from that date: choose another date"})
+    previous = CouncilPolicy.objects.filter(council=council, effective_from__lt=effective_from).first()
+    carried = snapshot(previous, exclude=("effective_from", "created_at")) if previous else {}
+    policy = CouncilPolicy(council=council, effective_from=effective_from)
+    for name, value in {**carried, **values}.items():
+        setattr(policy, name, value)
+    validate_and_save(policy)
+    audit_record(
+        actor=actor,
+        action="policy.added",
+        obj=policy,
+        summary=f"New policy in force from {format_date(effective_from)}",
+        before=carried or None,
+        after=snapshot(policy, exclude=("created_at",)),
+    )
+    return policy
