@@ -14,7 +14,11 @@ urlpatterns = [
     path("", include("ehcbudgets.core.urls")),
     path("account/", include("ehcbudgets.accounts.urls")),
     path("cases/", include("ehcbudgets.people.urls")),
+    path("cases/", include("ehcbudgets.budgets.urls")),
     path("my/", include("ehcbudgets.people.family_urls")),
+    path("councils/", include("ehcbudgets.offer.public_urls")),
+    path("council/", include("ehcbudgets.offer.urls")),
+    path("my/", include("ehcbudgets.budgets.family_urls")),
     path("api/v1/", api.urls),
     path("platform-admin/", admin.site.urls),
 ]

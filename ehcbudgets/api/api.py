@@ -4,7 +4,7 @@ from ninja import NinjaAPI
 
 from .auth import SessionAuth, TokenAuth
 from .errors import problem_component_schemas, register_error_handlers
-from .routers import children, me, plans
+from .routers import budgets, children, me, offer, plans
 
 
 class EhcbudgetsAPI(NinjaAPI):
@@ -32,3 +32,5 @@ register_error_handlers(api)
 api.add_router("/", me.router)
 api.add_router("/", children.router)
 api.add_router("/", plans.router)
+api.add_router("/", offer.router)
+api.add_router("/", budgets.router)

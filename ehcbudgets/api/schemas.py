@@ -1,15 +1,19 @@
-"""What the API reads and writes. Dates are ISO 8601, quantities are decimal strings, enums take the stored values.
+"""What the API reads and writes. Dates are ISO 8601, quantities and money are decimal strings, enums take the stored
+values.
 
 Input schemas only check shape and type; the rules (a date of birth in the past, a quantity above 0, a plan for
 someone under 25) belong to the services, which answer with field errors the API passes on.
 """
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import BeforeValidator, ConfigDict, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from ehcbudgets.accounts.models import Role
 from ehcbudgets.accounts.permissions import Perm, has_perm
@@ -27,6 +31,32 @@ from ehcbudgets.plans.selectors import outcomes_of, provision_for, review_dates
 
 # The plan statuses plus "none" (no plan yet), as the case list's filter offers; one enum, so a bad value is one error.
 PlanStatusFilter = StrEnum("PlanStatusFilter", {"NONE": "none", **{status.name: status.value for status in PlanStatus}})
+
+
+_MONEY_TEXT = re.compile(r"^[0-9]{1,10}(\.[0-9]{1,2})?$")
+
+
+def _money_out(value) -> str:
+    return f"{Decimal(value):.2f}"
+
+
+def _money_in(value) -> Decimal:
+    # A string only: a JSON number is a binary float, and money is never a float (ARCHITECTURE convention 5).
+    if not isinstance(value, str) or not _MONEY_TEXT.fullmatch(value.strip()):
+        raise PydanticCustomError("money", "Enter an amount in pounds and pence as a string, like 1234.50")
+    return Decimal(value.strip()).quantize(Decimal("0.01"))
+
+
+#: Money out: a decimal string with two places, "1234.50" (ADR 6).
+Money = Annotated[
+    str, BeforeValidator(_money_out), WithJsonSchema({"type": "string", "format": "decimal", "examples": ["1234.50"]})
+]
+#: Money in: a string of pounds with up to two places of pence, "1234.50" or "1234"; never a JSON number.
+MoneyIn = Annotated[
+    Decimal,
+    BeforeValidator(_money_in),
+    WithJsonSchema({"type": "string", "pattern": _MONEY_TEXT.pattern, "examples": ["1234.50"]}),
+]
 
 
 def _no_default_in_schema(schema: dict) -> None:

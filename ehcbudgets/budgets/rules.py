@@ -129,13 +129,16 @@ class RecipientFacts:
 
 
 def recipient_problems(facts: RecipientFacts) -> list[str]:
-    """Why a person cannot receive direct payments: the parent, the young person once over compulsory school age, or
-    a nominee nominated in writing who agreed (DOMAIN R10); a carer only for social care (DOMAIN R26); with capacity
-    to consent (R10); and not under a drug or alcohol treatment order (DOMAIN R11)."""
+    """Why a person cannot receive direct payments: the parent (for a child), the young person once over
+    compulsory school age, or a nominee nominated in writing who agreed (a young person's parent is their nominee)
+    (DOMAIN R10); a carer only for social care (DOMAIN R26); with capacity to consent (R10); and not under a drug or
+    alcohol treatment order (DOMAIN R11)."""
     problems = []
     relationship = facts.relationship
     if relationship == Relationship.YOUNG_PERSON and not facts.child_is_young_person:
         problems.append("A child cannot receive direct payments until they are over compulsory school age")
+    elif relationship in (Relationship.PARENT, Relationship.CARER) and facts.child_is_young_person:
+        problems.append("Over compulsory school age, the young person receives the payments, or a person they nominate")
     elif relationship == Relationship.NOMINEE and not (facts.nominated_in_writing_on and facts.nominee_consent_on):
         problems.append("A nominee needs a written nomination and their recorded agreement")
     elif relationship == Relationship.CARER and not facts.only_social_care:

@@ -13,7 +13,16 @@ from ehcbudgets.offer.selectors import offer_items
 from ehcbudgets.people.selectors import children_visible_to
 
 from . import rules
-from .models import Budget, BudgetLine, BudgetRequest, BudgetStatus, Decision, PanelOutcome
+from .models import (
+    Budget,
+    BudgetLine,
+    BudgetRequest,
+    BudgetStatus,
+    Decision,
+    DecisionReviewRequest,
+    PanelOutcome,
+    PanelReferral,
+)
 
 PAID_TO_FAMILY = (ManagementMode.DIRECT_PAYMENT, ManagementMode.THIRD_PARTY)
 
@@ -40,6 +49,15 @@ def lines_of(*, budget: Budget) -> QuerySet[BudgetLine]:
         .select_related("provision_item", "offer_item", "rate")
         .prefetch_related("provision_item__outcomes")
         .order_by("provision_item__section", "pk")
+    )
+
+
+def budget_requests_of(*, child) -> QuerySet[BudgetRequest]:
+    """A child's requests, newest first, with their budgets (the child is already in the user's scope)."""
+    return (
+        BudgetRequest.objects.filter(council_id=child.council_id, child=child)
+        .prefetch_related("budgets")
+        .order_by("-received_on", "-pk")
     )
 
 
@@ -138,3 +156,22 @@ def approval_blockers(*, budget: Budget) -> list[str]:
             blockers += [f"Recipient: {p}" for p in rules.recipient_problems(facts)]
             blockers += [f"Record evidence that {t} (R12)" for t in rules.r12_missing(case.__dict__)]
     return blockers
+
+
+def decision_get(*, user, pk) -> Decision:
+    """One decision on a request or budget of a child the user may see, or 404."""
+    return get_object_or_404(
+        Decision.objects.filter(request__in=requests_visible_to(user)).select_related("request__child", "line"), pk=pk
+    )
+
+
+def panel_referral_get(*, user, pk) -> PanelReferral:
+    """One SEN panel referral of a budget the user may see, or 404."""
+    return get_object_or_404(PanelReferral.objects.filter(budget__in=budgets_visible_to(user)), pk=pk)
+
+
+def review_request_get(*, user, pk) -> DecisionReviewRequest:
+    """One request to review a decision about a child the user may see, or 404."""
+    return get_object_or_404(
+        DecisionReviewRequest.objects.filter(decision__request__in=requests_visible_to(user)), pk=pk
+    )

@@ -329,6 +329,10 @@ def budget_line_set(*, actor, budget: Budget, provision_item, line: BudgetLine |
         )
     if line is None:
         line = BudgetLine.objects.filter(budget=budget, provision_item=provision_item).first()
+    elif line.budget_id != budget.pk or line.provision_item_id != provision_item.pk:
+        # A line passed in must be this budget's line for this provision: otherwise a line of another budget
+        # (an agreed one, or another council's) would change through this one's checks.
+        raise ValidationError("That line is not this budget's line for this provision")
     before = None
     if line is None:
         item = fields.get("offer_item")
@@ -547,6 +551,11 @@ def panel_decide(*, actor, referral: PanelReferral, outcome: str, reasons: str) 
     budget = _lock_budget(referral.budget)
     if referral.outcome:
         raise ValidationError("The panel has already decided this referral")
+    if budget.status != BudgetStatus.AWAITING_PANEL:
+        # A budget refused (or otherwise decided) while at the panel must not come back to life through it.
+        raise ValidationError(
+            f"This budget is no longer waiting for the SEN panel; it is {budget.get_status_display().lower()}"
+        )
     if outcome not in PanelOutcome.values:
         raise ValidationError({"outcome": "Select the panel's decision"})
     if not reasons.strip():
@@ -708,6 +717,8 @@ def direct_payment_refuse(*, actor, line: BudgetLine, reason_code: str, reasons:
     _require(actor, Perm.BUDGET_DECIDE)
     _require_staff_of(actor, line.council_id)
     budget = _lock_budget(line.budget)
+    if budget.prepared_by_id == actor.pk:
+        raise PermissionDenied("You prepared this budget, so another manager must decide it.")
     line = BudgetLine.objects.select_for_update().get(pk=line.pk)
     if line.management_mode not in selectors.PAID_TO_FAMILY:
         raise ValidationError("This line is not a direct payment")

@@ -15,6 +15,8 @@ def _navigation(request):
         items.append(
             ("Your children" if user.role != "young_person" else "Your plan", reverse("family:children"), "/my/")
         )
+    if has_perm(user, Perm.OFFER_MANAGE):
+        items.append(("Council settings", reverse("council:home"), "/council/"))
     if has_perm(user, Perm.API_TOKENS):
         items.append(("API tokens", reverse("accounts:api_tokens"), "/account/api-tokens/"))
     return [{"text": t, "href": h, "current": request.path.startswith(p)} for t, h, p in items]

@@ -11,7 +11,7 @@ class ResourceRefused(ValueError):
 
 
 @cache
-def _offline_fetcher():
+def _offline_fetcher_class():
     # WeasyPrint 70 wants an instance of its URLFetcher (it reads the instance's settings), so subclass it. Only
     # data: URLs (an inline logo) are allowed: http(s) would leak to or hang on the network, and file: could copy
     # server files into a letter. A refused resource is skipped with a warning; the letter still renders.
@@ -23,7 +23,12 @@ def _offline_fetcher():
                 raise ResourceRefused(f"Letters do not fetch resources: {url[:100]}")
             return super().fetch(url, headers)
 
-    return OfflineURLFetcher(allowed_protocols=("data",), allow_redirects=False)
+    return OfflineURLFetcher
+
+
+def _offline_fetcher():
+    """A fetcher for one rendering (a fetcher keeps state between calls, so threads do not share one)."""
+    return _offline_fetcher_class()(allowed_protocols=("data",), allow_redirects=False)
 
 
 def html_to_pdf(document_html: str) -> bytes:

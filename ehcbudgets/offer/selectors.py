@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from .models import OfferItem, Rate, SpendingRestriction
@@ -15,6 +15,7 @@ def offer_items(*, council, active_only: bool = True) -> QuerySet[OfferItem]:
 
 
 def offer_item_get(*, council, pk) -> OfferItem:
+    """One item of the council's catalogue; another council's answers 404."""
     return get_object_or_404(OfferItem, council=council, pk=pk)
 
 
@@ -27,10 +28,30 @@ def rate_in_force(*, item: OfferItem, on: date) -> Rate | None:
     )
 
 
+def offer_items_priced(*, council, on: date, active_only: bool = True) -> QuerySet[OfferItem]:
+    """The council's catalogue, each item annotated with the rate in force on a date (`rate_amount`, `rate_from`;
+    None where no rate has taken effect yet): the rule of rate_in_force, in one query (DOMAIN R6)."""
+    in_force = Rate.objects.filter(council_id=council.pk, item=OuterRef("pk"), effective_from__lte=on).order_by(
+        "-effective_from"
+    )
+    return offer_items(council=council, active_only=active_only).annotate(
+        rate_amount=Subquery(in_force.values("amount")[:1]),
+        rate_from=Subquery(in_force.values("effective_from")[:1]),
+    )
+
+
 def rates_of(*, item: OfferItem) -> QuerySet[Rate]:
+    """Every rate of an item, newest first."""
     return Rate.objects.filter(council_id=item.council_id, item=item).order_by("-effective_from")
 
 
-def restrictions(*, council) -> QuerySet[SpendingRestriction]:
-    """What direct payments cannot be spent on in the council (DOMAIN R33)."""
-    return SpendingRestriction.objects.filter(council=council, active=True)
+def restrictions(*, council, active_only: bool = True) -> QuerySet[SpendingRestriction]:
+    """What direct payments cannot be spent on in the council (DOMAIN R33); with active_only=False, also those
+    the council has switched off."""
+    found = SpendingRestriction.objects.filter(council=council)
+    return found.filter(active=True) if active_only else found
+
+
+def restriction_get(*, council, pk) -> SpendingRestriction:
+    """One of the council's spending restrictions; another council's answers 404."""
+    return get_object_or_404(SpendingRestriction, council=council, pk=pk)

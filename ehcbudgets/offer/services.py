@@ -5,15 +5,16 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 
 from ehcbudgets.audit.services import audit_record, snapshot
 from ehcbudgets.core.dates import format_date
-from ehcbudgets.core.money import format_money
-from ehcbudgets.core.services import validate_and_save
+from ehcbudgets.core.services import apply_changes, unchanged, validate_and_save
 from ehcbudgets.councils.models import CouncilPolicy
 
 from . import signals
 from .models import STREAM_FUNDER, OfferItem, Rate, SpendingRestriction
+from .text import rate_text
 
 OFFER_FIELDS = {
     "code",
@@ -31,8 +32,10 @@ OFFER_FIELDS = {
     "in_local_offer",
     "active",
 }
+
 #: The values a new policy record may be given: everything but its identity, its council and its date.
-POLICY_FIELDS = {f.name for f in CouncilPolicy._meta.concrete_fields if f.editable} - {"id", "council", "effective_from"}
+POLICY_IDENTITY = {"id", "council", "effective_from"}
+POLICY_FIELDS = {f.name for f in CouncilPolicy._meta.concrete_fields if f.editable} - POLICY_IDENTITY
 
 #: What a direct payment cannot typically buy (DOMAIN R33): installed for a new council, then the council's own.
 DEFAULT_RESTRICTIONS = [
@@ -111,6 +114,32 @@ def offer_item_create(*, actor, council, **fields) -> OfferItem:
 
 
 @transaction.atomic
+def offer_item_update(*, actor, item: OfferItem, **fields) -> OfferItem:
+    """Change an item of the local offer, under the same rules as adding one (DOMAIN R4, R9); a change that
+    changes nothing saves nothing and writes no audit event."""
+    fields = _only(fields, OFFER_FIELDS)
+    item = OfferItem.objects.select_for_update().get(pk=item.pk, council_id=item.council_id)
+    if "funder" in fields and not fields["funder"]:
+        fields["funder"] = STREAM_FUNDER.get(fields.get("funding_stream") or item.funding_stream, "")
+    before, _ = apply_changes(item, fields)
+    _check_item(item)
+    if unchanged(item, before):
+        return item
+    if OfferItem.objects.filter(council_id=item.council_id, code=item.code).exclude(pk=item.pk).exists():
+        raise ValidationError({"code": f"The code {item.code} is already used in the local offer"})
+    validate_and_save(item)
+    audit_record(
+        actor=actor,
+        action="offer_item.updated",
+        obj=item,
+        summary=f"Changed {item.name} in the local offer",
+        before=before,
+        after=snapshot(item),
+    )
+    return item
+
+
+@transaction.atomic
 def rate_add(*, actor, item: OfferItem, amount: Decimal, effective_from: date) -> Rate:
     """A new dated price for an item; earlier prices stay as they were (DOMAIN R6)."""
     if Rate.objects.filter(item=item, effective_from=effective_from).exists():
@@ -128,8 +157,7 @@ def rate_add(*, actor, item: OfferItem, amount: Decimal, effective_from: date) -
         action="rate.added",
         obj=rate,
         council=item.council,
-        summary=f"{item.name}: {format_money(amount)} a {item.get_unit_display().lower()} from "
-        f"{format_date(effective_from)}",
+        summary=f"{item.name}: {rate_text(rate.amount, item.unit)} from {format_date(effective_from)}",
         after={"amount": str(rate.amount), "effective_from": effective_from.isoformat()},
     )
     return rate
@@ -152,6 +180,56 @@ def restrictions_install_defaults(*, actor, council) -> list[SpendingRestriction
             summary=f"Direct payments cannot buy: {restriction.text}",
         )
     return made
+
+
+def _check_restriction(restriction: SpendingRestriction) -> None:
+    restriction.text = (restriction.text or "").strip()
+    restriction.reason = (restriction.reason or "").strip()
+    restriction.keywords = ",".join(word.strip() for word in (restriction.keywords or "").split(",") if word.strip())
+    if not restriction.text:
+        raise ValidationError({"text": "Enter what direct payments cannot be spent on"})
+
+
+@transaction.atomic
+def restriction_add(*, actor, council, text: str, reason: str = "", keywords: str = "") -> SpendingRestriction:
+    """Add something direct payments cannot be spent on, at the end of the council's list (DOMAIN R33)."""
+    restriction = SpendingRestriction(council=council, text=text, reason=reason, keywords=keywords)
+    _check_restriction(restriction)
+    if SpendingRestriction.objects.filter(council=council, text__iexact=restriction.text).exists():
+        raise ValidationError({"text": f"“{restriction.text}” is already in the list"})
+    last = SpendingRestriction.objects.filter(council=council).aggregate(last=Max("position"))["last"]
+    restriction.position = 0 if last is None else last + 1
+    validate_and_save(restriction)
+    audit_record(
+        actor=actor,
+        action="restriction.added",
+        obj=restriction,
+        summary=f"Direct payments cannot buy: {restriction.text}",
+        after=snapshot(restriction),
+    )
+    return restriction
+
+
+@transaction.atomic
+def restriction_set_active(*, actor, restriction: SpendingRestriction, active: bool) -> SpendingRestriction:
+    """Switch a spending restriction off (families are no longer told it, and spending is not checked against it)
+    or on again. Restrictions are never deleted, so the record of what applied stays (DOMAIN R33)."""
+    restriction = SpendingRestriction.objects.select_for_update().get(
+        pk=restriction.pk, council_id=restriction.council_id
+    )
+    if restriction.active == active:
+        return restriction
+    restriction.active = active
+    restriction.save(update_fields=["active"])
+    audit_record(
+        actor=actor,
+        action="restriction.switched_on" if active else "restriction.switched_off",
+        obj=restriction,
+        summary=f"{'Applies again' if active else 'No longer applies'}: {restriction.text}",
+        before={"active": not active},
+        after={"active": active},
+    )
+    return restriction
 
 
 @transaction.atomic

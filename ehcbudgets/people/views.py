@@ -7,6 +7,7 @@ from django.urls import reverse
 from ehcbudgets.accounts.decorators import require
 from ehcbudgets.accounts.permissions import Perm, has_perm
 from ehcbudgets.audit.selectors import child_timeline
+from ehcbudgets.budgets.selectors import budget_requests_of
 from ehcbudgets.core.dates import today
 from ehcbudgets.core.views import form_page, paginate
 from ehcbudgets.letters.selectors import letters_for
@@ -67,6 +68,8 @@ def child_detail(request, pk):
         "review_dates": review_dates(plan=plan) if plan else None,
         "timeline": child_timeline(child=child, limit=10) if has_perm(user, Perm.AUDIT_VIEW) else None,
         "letters": letters_for(child=child) if has_perm(user, Perm.LETTERS_VIEW) else None,
+        "budget_requests": budget_requests_of(child=child) if has_perm(user, Perm.BUDGET_VIEW) else None,
+        "can_record_request": has_perm(user, Perm.BUDGET_PREPARE),
         "can_edit_child": has_perm(user, Perm.CHILD_EDIT),
         "can_edit_contacts": has_perm(user, Perm.CONTACT_EDIT),
         "can_edit_plan": has_perm(user, Perm.PLAN_EDIT) and plan is not None and plan.is_editable,

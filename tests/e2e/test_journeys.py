@@ -212,3 +212,66 @@ def test_officer_gets_404_for_another_councils_child(demo, browse):
     b.follow(page.get_by_role("button", name=re.compile("Sign out")))
     b.sign_in(OTHER_COUNCIL_OFFICER)
     b.visit(f"/cases/{ours.pk}/", status=404)
+
+
+def test_a_family_finds_out_signed_out_and_the_council_administrator_adds_a_rate(demo, browse):
+    from ehcbudgets.core.dates import today
+    from ehcbudgets.offer.models import OfferItem, Rate
+    from ehcbudgets.offer.selectors import rate_in_force
+
+    b, page = browse, browse.page
+    council_name = "Brightwater Borough Council"
+    assistant = OfferItem.objects.get(council__code="brightwater", code="TA")
+    assistant_rate = rate_in_force(item=assistant, on=today()).amount
+
+    # Signed out, from the start page to the council's three public pages (DOMAIN R3).
+    b.visit("/")
+    b.follow(page.get_by_role("link", name="Find out about personal budgets in your council"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Find out about personal budgets in your council")
+    b.follow(page.get_by_role("link", name=council_name))
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Personal budgets in {council_name}")
+    expect(page.locator(".govuk-generic-header__homepage-link")).to_have_text(council_name)
+    expect(page.get_by_text("within 10 working days")).to_be_visible()
+    expect(page.get_by_text("Brightwater SENDIASS")).to_be_visible()
+
+    b.follow(page.get_by_role("link", name="What a personal budget can pay for").first)
+    expect(page.get_by_role("heading", level=1)).to_have_text("What a personal budget can pay for")
+    card = page.locator(".govuk-summary-card", has_text="Specialist teaching assistant support in class")
+    expect(card).to_contain_text(f"£{assistant_rate} an hour")
+    therapy = page.locator(".govuk-summary-card", has_text="Speech and language therapy from a therapist")
+    expect(therapy).to_contain_text("Arranged by the council through contract NHS-SLT-2024-017")
+    expect(page.locator(".govuk-summary-card", has_text="Equine-assisted therapy")).to_contain_text("SEN panel")
+    expect(page.get_by_text("Place at an independent specialist school")).to_have_count(0)
+
+    b.follow(page.get_by_role("link", name="What a personal budget cannot pay for").first)
+    expect(page.get_by_role("heading", level=1)).to_have_text("What a personal budget cannot pay for")
+    expect(page.get_by_text("Place at an independent specialist school")).to_be_visible()
+    expect(page.get_by_text("Tobacco and vaping")).to_be_visible()
+
+    # The council administrator adds a rate: a wrong amount first, then the new rate from today.
+    item = OfferItem.objects.get(council__code="brightwater", code="OT")
+    rates_before = list(Rate.objects.filter(item=item).values_list("amount", "effective_from"))
+    b.sign_in("admin@brightwater.example")
+    b.follow(page.get_by_role("link", name="Council settings"))
+    b.follow(page.get_by_role("link", name="Local offer and rates"))
+    b.follow(page.get_by_role("link", name="Occupational therapy", exact=True))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Occupational therapy")
+    b.follow(page.get_by_role("button", name="Add a rate"))
+    page.get_by_label("Rate in pounds").fill("abc")
+    _date(page.get_by_role("group", name="Date the rate takes effect"), *today().strftime("%d %m %Y").split())
+    b.follow(page.get_by_role("button", name="Add the rate"))
+    summary = page.locator(".govuk-error-summary")
+    expect(summary.get_by_role("link", name="Enter the rate in pounds and pence, like 25.60")).to_be_visible()
+    assert list(Rate.objects.filter(item=item).values_list("amount", "effective_from")) == rates_before
+
+    page.get_by_label("Rate in pounds").fill("74.50")
+    b.follow(page.get_by_role("button", name="Add the rate"))
+    expect(page.get_by_text("Rate added")).to_be_visible()
+    expect(page.get_by_text("The rate today is £74.50 a session")).to_be_visible()
+    rates = list(Rate.objects.filter(item=item).order_by("effective_from").values_list("amount", "effective_from"))
+    assert rates == [*rates_before, (Decimal("74.50"), today())]  # added, the earlier rate untouched
+
+    # Families see the new rate at once.
+    b.follow(page.get_by_role("button", name=re.compile("Sign out")))
+    b.visit("/councils/brightwater/what-it-can-pay-for/")
+    expect(page.locator(".govuk-summary-card", has_text="Occupational therapy")).to_contain_text("£74.50 a session")

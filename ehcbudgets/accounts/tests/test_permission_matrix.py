@@ -20,9 +20,19 @@ from ehcbudgets.accounts.management.commands.permissions_doc import DOC_PATH, re
 from ehcbudgets.accounts.models import COUNCIL_STAFF_ROLES, FAMILY_ROLES, Role
 from ehcbudgets.accounts.permissions import MATRIX, Perm
 from ehcbudgets.accounts.tests.factories import ApiTokenFactory, user_for_role
+from ehcbudgets.budgets.tests.factories import (
+    BudgetFactory,
+    BudgetLineFactory,
+    BudgetRequestFactory,
+    DecisionFactory,
+    DecisionReviewRequestFactory,
+    PanelReferralFactory,
+)
 from ehcbudgets.core.dates import today
 from ehcbudgets.councils.tests.factories import CouncilFactory
 from ehcbudgets.letters.tests.factories import LetterFactory
+from ehcbudgets.offer.models import SpendingRestriction
+from ehcbudgets.offer.tests.factories import OfferItemFactory
 from ehcbudgets.people.tests.factories import ChildFactory, ContactFactory
 from ehcbudgets.plans.models import PlanStatus
 from ehcbudgets.plans.tests.factories import OutcomeFactory, PlanFactory, PlanReviewFactory, ProvisionItemFactory
@@ -65,6 +75,40 @@ ROUTE_ACCESS = {
     "family:child": Perm.FAMILY_VIEW,
     "family:letter": Perm.LETTERS_VIEW,
     "family:letter_pdf": Perm.LETTERS_VIEW,
+    "budgets:request_create": Perm.BUDGET_PREPARE,
+    "budgets:request": Perm.BUDGET_VIEW,
+    "budgets:budget_start": Perm.BUDGET_PREPARE,
+    "budgets:budget": Perm.BUDGET_VIEW,
+    "budgets:line_edit": Perm.BUDGET_PREPARE,
+    "budgets:line_refuse_dp": Perm.BUDGET_DECIDE,
+    "budgets:dp_case": Perm.BUDGET_PREPARE,
+    "budgets:submit": Perm.BUDGET_PREPARE,
+    "budgets:approve": Perm.BUDGET_DECIDE,
+    "budgets:refuse": Perm.BUDGET_DECIDE,
+    "budgets:panel": Perm.PANEL_DECIDE,
+    "budgets:section_j": Perm.BUDGET_PREPARE,
+    "budgets:review_request": Perm.BUDGET_PREPARE,
+    "budgets:review": Perm.DECISION_REVIEW,
+    "family_budgets:budget": Perm.FAMILY_VIEW,
+    "family_budgets:ask": Perm.BUDGET_ASK,
+    "family_budgets:check": Perm.BUDGET_ASK,
+    "family_budgets:sent": Perm.BUDGET_ASK,
+    "family_budgets:review": Perm.FAMILY_VIEW,
+    "public:councils": PUBLIC,
+    "public:council": PUBLIC,
+    "public:can_pay_for": PUBLIC,
+    "public:cannot_pay_for": PUBLIC,
+    "council:home": Perm.OFFER_MANAGE,
+    "council:offer": Perm.OFFER_MANAGE,
+    "council:offer_item_create": Perm.OFFER_MANAGE,
+    "council:offer_item": Perm.OFFER_MANAGE,
+    "council:offer_item_edit": Perm.OFFER_MANAGE,
+    "council:rate_create": Perm.OFFER_MANAGE,
+    "council:restrictions": Perm.OFFER_MANAGE,
+    "council:restriction_create": Perm.OFFER_MANAGE,
+    "council:restriction_switch": Perm.OFFER_MANAGE,
+    "council:policy": Perm.OFFER_MANAGE,
+    "council:policy_create": Perm.OFFER_MANAGE,
 }
 
 #: Pages that only accept POST (signing out, revoking a token): the test posts to them.
@@ -209,6 +253,14 @@ def _world(council, user=None) -> dict:
     item = ProvisionItemFactory(plan=plan, health=True, outcomes=[outcome])
     review = PlanReviewFactory(plan=plan)
     letter = LetterFactory(child=child)
+    offer_item = OfferItemFactory(council=council)
+    restriction = SpendingRestriction.objects.create(council=council, text="Alcohol")
+    budget_request = BudgetRequestFactory(plan=plan, requested_by=contact)
+    budget = BudgetFactory(request=budget_request)
+    line = BudgetLineFactory(budget=budget, provision_item=item)
+    referral = PanelReferralFactory(budget=budget)
+    decision = DecisionFactory(budget=budget)
+    review_request = DecisionReviewRequestFactory(decision=decision)
     token = ApiTokenFactory(user=user if user is not None else user_for_role(Role.CASE_OFFICER, council=council))
     return {
         "pk": child.pk,
@@ -218,7 +270,17 @@ def _world(council, user=None) -> dict:
         "item_pk": item.pk,
         "review_pk": review.pk,
         "letter_pk": letter.pk,
+        "request_pk": budget_request.pk,
+        "budget_pk": budget.pk,
+        "provision_pk": item.pk,
+        "line_pk": line.pk,
+        "referral_pk": referral.pk,
+        "decision_pk": decision.pk,
+        "review_request_pk": review_request.pk,
         "token_pk": token.pk,
+        "code": council.code,
+        "offer_item_pk": offer_item.pk,
+        "restriction_pk": restriction.pk,
     }
 
 
@@ -263,12 +325,16 @@ def test_anonymous_on_page(client, council, route):
         assert parse_qs(urlsplit(response["Location"]).query)["next"] == [route.url(objects)]
 
 
+#: A council's public pages are open to everyone, whichever council they sign in to (DOMAIN R3).
 OUT_OF_SCOPE_CASES = [
     pytest.param(role, route, id=f"{role}-{route.name}")
     for role in ROLES
     for route in ROUTES_WITH_OBJECTS
-    if _may(role, ROUTE_ACCESS[route.name])
+    if _may(role, ROUTE_ACCESS[route.name]) and ROUTE_ACCESS[route.name] != PUBLIC
 ]
+
+#: Arguments naming a record of the council as a whole rather than of one child (its code, its local offer).
+COUNCIL_WIDE_ARGUMENTS = {"code", "offer_item_pk", "restriction_pk"}
 
 
 @pytest.mark.django_db
@@ -285,7 +351,7 @@ NESTED_CASES = [
     pytest.param(role, route, id=f"{role}-{route.name}")
     for role in ROLES
     for route in ROUTES_WITH_OBJECTS
-    if set(route.kwarg_names) - {"pk", "token_pk"} and _may(role, ROUTE_ACCESS[route.name])
+    if set(route.kwarg_names) - {"pk", "token_pk", *COUNCIL_WIDE_ARGUMENTS} and _may(role, ROUTE_ACCESS[route.name])
 ]
 
 

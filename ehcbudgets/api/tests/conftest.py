@@ -38,6 +38,9 @@ class Api:
     def patch(self, path: str, body: dict):
         return self.client.patch(BASE + path, body, content_type="application/json")
 
+    def put(self, path: str, body: dict):
+        return self.client.put(BASE + path, body, content_type="application/json")
+
     def delete(self, path: str):
         return self.client.delete(BASE + path)
 

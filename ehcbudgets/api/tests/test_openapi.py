@@ -28,6 +28,25 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/plans/{plan_id}/reviews"),
     ("post", "/api/v1/plans/{plan_id}/reviews"),
     ("post", "/api/v1/plans/{plan_id}/reviews/{review_id}/decision"),
+    ("get", "/api/v1/offer/items"),
+    ("get", "/api/v1/offer/items/{item_id}/rates"),
+    ("get", "/api/v1/children/{child_id}/budget-requests"),
+    ("post", "/api/v1/children/{child_id}/budget-requests"),
+    ("get", "/api/v1/budget-requests/{request_id}"),
+    ("get", "/api/v1/children/{child_id}/budgets"),
+    ("post", "/api/v1/budget-requests/{request_id}/budgets"),
+    ("get", "/api/v1/budgets/{budget_id}"),
+    ("put", "/api/v1/budgets/{budget_id}/lines/{provision_item_id}"),
+    ("delete", "/api/v1/budgets/{budget_id}/lines/{provision_item_id}"),
+    ("put", "/api/v1/budgets/{budget_id}/direct-payment-case"),
+    ("post", "/api/v1/budgets/{budget_id}/submit"),
+    ("post", "/api/v1/budgets/{budget_id}/approve"),
+    ("post", "/api/v1/budgets/{budget_id}/refuse"),
+    ("post", "/api/v1/budgets/{budget_id}/lines/{provision_item_id}/refuse-direct-payment"),
+    ("post", "/api/v1/panel-referrals/{referral_id}/decision"),
+    ("post", "/api/v1/budgets/{budget_id}/section-j"),
+    ("post", "/api/v1/decisions/{decision_id}/review-requests"),
+    ("post", "/api/v1/review-requests/{review_request_id}/decision"),
 }
 
 
@@ -73,6 +92,13 @@ def test_refusals_are_documented_as_problem_json(document):
     assert problem == {"$ref": "#/components/schemas/Problem"}
     assert {"Problem", "FieldError"} <= set(document["components"]["schemas"])
     assert "$defs" not in document["components"]["schemas"]["Problem"]
+
+
+def test_money_is_a_string_in_and_out(document):
+    schemas = document["components"]["schemas"]
+
+    assert schemas["SubmitIn"]["properties"]["final_amount"]["type"] == "string"
+    assert schemas["BudgetOut"]["properties"]["costed_total"]["type"] == "string"
 
 
 def test_every_reference_resolves(document):

@@ -414,9 +414,7 @@ def test_r10_the_young_person_may_receive_direct_payments_the_day_after_the_scho
 
 
 def test_r10_a_nominee_without_a_written_nomination_is_refused():
-    problems = rules.recipient_problems(
-        _facts(relationship=Relationship.NOMINEE, nominee_consent_on=date(2026, 5, 1))
-    )
+    problems = rules.recipient_problems(_facts(relationship=Relationship.NOMINEE, nominee_consent_on=date(2026, 5, 1)))
     assert len(problems) == 1
     assert "nominee" in problems[0]
 
@@ -529,3 +527,19 @@ def test_r12_evidence_of_none_counts_as_missing():
 
 def test_r12_with_no_evidence_all_four_tests_are_missing_in_order():
     assert [label[:3] for label in rules.r12_missing({})] == ["(a)", "(b)", "(c)", "(d)"]
+
+
+def test_r10_a_parent_receives_a_young_persons_direct_payments_only_as_their_nominee():
+    facts = dict(
+        has_capacity_to_consent=True,
+        drug_alcohol_order=False,
+        nominated_in_writing_on=None,
+        nominee_consent_on=None,
+        only_social_care=False,
+    )
+    child_parent = rules.RecipientFacts(relationship="parent", child_is_young_person=False, **facts)
+    young_persons_parent = rules.RecipientFacts(relationship="parent", child_is_young_person=True, **facts)
+    assert rules.recipient_problems(child_parent) == []
+    assert rules.recipient_problems(young_persons_parent) == [
+        "Over compulsory school age, the young person receives the payments, or a person they nominate"
+    ]

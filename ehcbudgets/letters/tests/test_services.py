@@ -6,12 +6,14 @@ import socket
 import threading
 import urllib.request
 from datetime import timedelta
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.db import transaction
 from django.template.loader import render_to_string
 
@@ -120,7 +122,7 @@ def test_a_council_name_with_an_ampersand_and_quotes_prints_as_written(child, of
     council.save()
     letter = _issue(child, officer)
     assert pdf_facts(_pdf(letter))["pages"] >= 1
-    assert 'Bath &amp; North &quot;East&quot; Somerset Council' in render_to_string(PRINT_TEMPLATE, {"letter": letter})
+    assert "Bath &amp; North &quot;East&quot; Somerset Council" in render_to_string(PRINT_TEMPLATE, {"letter": letter})
 
 
 def test_a_letter_to_nobody_in_particular_is_addressed_to_sir_or_madam(child, officer):
@@ -147,7 +149,11 @@ def test_the_configured_file_storage_is_outside_everything_served_as_static():
     from config.settings import base
 
     location = Path(base.STORAGES["default"]["OPTIONS"]["location"]).resolve()
-    served = [base.STATIC_ROOT, base.WHITENOISE_ROOT, *(d[1] if isinstance(d, tuple) else d for d in base.STATICFILES_DIRS)]
+    served = [
+        base.STATIC_ROOT,
+        base.WHITENOISE_ROOT,
+        *(d[1] if isinstance(d, tuple) else d for d in base.STATICFILES_DIRS),
+    ]
     for folder in served:
         assert not location.is_relative_to(Path(folder).resolve())
         assert not Path(folder).resolve().is_relative_to(location)
@@ -287,6 +293,18 @@ def test_a_rollback_after_issuing_leaves_a_file_the_sweep_removes(files, child, 
     assert _files_in(files) == []
 
 
+def test_the_sweep_command_lists_what_it_removes(files, child, officer):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _issue(child, officer)
+        raise RuntimeError
+    [orphan] = _files_in(files)
+    out = StringIO()
+    call_command("letters_sweep_files", "--older-than-minutes", "0", "--dry-run", stdout=out)
+    assert out.getvalue() == f"{orphan.relative_to(files).as_posix()}\nWould remove 1 file.\n"
+    call_command("letters_sweep_files", "--older-than-minutes", "0", stdout=StringIO())
+    assert _files_in(files) == []
+
+
 def test_the_sweep_keeps_the_files_of_letters(files, child, officer):
     letter = _issue(child, officer)
     assert letter_files_sweep(older_than=timedelta(0)) == []
@@ -330,8 +348,9 @@ def test_rendering_fetches_nothing_from_the_network_or_the_disk(child, officer, 
     monkeypatch.setattr(
         urllib.request.OpenerDirector,
         "open",
-        lambda self, url, *args, **kwargs: opened.append(getattr(url, "full_url", url))
-        or real_open(self, url, *args, **kwargs),
+        lambda self, url, *args, **kwargs: (
+            opened.append(getattr(url, "full_url", url)) or real_open(self, url, *args, **kwargs)
+        ),
     )
     pixel = "data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw=="
     name = letter_template(

@@ -67,9 +67,7 @@ def test_r9_a_placement_that_allows_a_third_party_is_refused(officer, council):
 
 
 def test_r9_a_placement_arranged_by_the_council_only_is_accepted(officer, council):
-    item = _create(
-        officer, council, category=Category.PLACEMENT, allows_direct_payment=False, allows_third_party=False
-    )
+    item = _create(officer, council, category=Category.PLACEMENT, allows_direct_payment=False, allows_third_party=False)
     assert item.allowed_modes == ["organised_arrangement"]
 
 
@@ -205,9 +203,7 @@ def test_r4_the_database_accepts_a_named_block_contract_arranged_by_the_council(
 
 def test_the_database_refuses_an_item_that_allows_no_mode(council):
     with pytest.raises(IntegrityError), transaction.atomic():
-        OfferItemFactory(
-            council=council, allows_direct_payment=False, allows_organised=False, allows_third_party=False
-        )
+        OfferItemFactory(council=council, allows_direct_payment=False, allows_organised=False, allows_third_party=False)
 
 
 def test_the_database_refuses_a_duplicate_code_in_the_same_council(council):
