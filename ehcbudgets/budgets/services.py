@@ -713,7 +713,8 @@ def budget_refuse(*, actor, budget: Budget, reason_code: str, reasons: str) -> D
 
 @transaction.atomic
 def direct_payment_refuse(*, actor, line: BudgetLine, reason_code: str, reasons: str) -> Decision:
-    """Refuse a direct payment for one line, with reasons and review rights (R12, R14); the council arranges it."""
+    """Refuse a direct payment for one line, with reasons and review rights (R12, R14); the council arranges it.
+    Never by whoever prepared the budget (maker-checker)."""
     _require(actor, Perm.BUDGET_DECIDE)
     _require_staff_of(actor, line.council_id)
     budget = _lock_budget(line.budget)
@@ -851,6 +852,8 @@ def section_j_issue(*, actor, budget: Budget) -> Budget:
     budget = _lock_budget(budget)
     if budget.status != BudgetStatus.APPROVED:
         raise ValidationError("Section J is written from an agreed budget")
+    if budget.section_j_id:
+        raise ValidationError("Section J has already been written for this budget")
     lines = list(selectors.lines_of(budget=budget))
     context = {
         "budget": budget,

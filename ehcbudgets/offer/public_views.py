@@ -52,7 +52,11 @@ def can_pay_for(request, code):
             }
         )
     categories = [
-        {"label": label, "slug": value.replace("_", "-"), "rows": sorted(by_category[value], key=lambda r: r["item"].name)}
+        {
+            "label": label,
+            "slug": value.replace("_", "-"),
+            "rows": sorted(by_category[value], key=lambda r: r["item"].name),
+        }
         for value, label in Category.choices
         if value in by_category
     ]

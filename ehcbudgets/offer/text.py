@@ -16,9 +16,9 @@ UNIT_PHRASE = {
     Unit.ITEM: "each",
 }
 
-#: How a budget line can be held, as the end of "It can be ..." (DOMAIN glossary: management mode).
+#: How a budget line can be held, in the words families read (DOMAIN glossary: management mode).
 MODE_WORDS = {
-    ManagementMode.DIRECT_PAYMENT: "paid to you as a direct payment",
+    ManagementMode.DIRECT_PAYMENT: "as a direct payment to you",
     ManagementMode.ORGANISED: "arranged by the council or the NHS",
     ManagementMode.THIRD_PARTY: "managed for you by another person or organisation (a third party)",
 }
@@ -31,15 +31,14 @@ def rate_text(amount: Decimal | None, unit: str) -> str:
     return f"{format_money(amount)} {UNIT_PHRASE.get(unit, 'a ' + unit)}"
 
 
-def _or_list(words: list[str]) -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " or " + words[-1]
-
-
 def held_text(item: OfferItem) -> str:
-    """The ways an item can be held, as a sentence: 'It can be paid to you as a direct payment or ...'."""
-    return f"It can be {_or_list([MODE_WORDS[ManagementMode(mode)] for mode in item.allowed_modes])}."
+    """The ways an item can be held, as a sentence: 'As a direct payment to you, or arranged by the council or
+    the NHS.'; 'Only arranged by the council or the NHS.' where there is one way."""
+    ways = [MODE_WORDS[ManagementMode(mode)] for mode in item.allowed_modes]
+    if len(ways) == 1:
+        return f"Only {ways[0]}."
+    joined = ", or ".join(ways) if len(ways) == 2 else "; ".join(ways[:-1]) + "; or " + ways[-1]
+    return joined[0].upper() + joined[1:] + "."
 
 
 def block_contract_note(item: OfferItem) -> str:

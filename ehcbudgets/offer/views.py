@@ -15,9 +15,9 @@ from ehcbudgets.councils.selectors import policies_of, policy_in_force
 
 from . import services
 from .forms import OfferItemForm, PolicyForm, RateForm, RestrictionForm
-from .models import Category
+from .models import Category, ManagementMode
 from .selectors import offer_item_get, offer_items_priced, rate_in_force, rates_of, restriction_get, restrictions
-from .text import block_contract_note, held_text, panel_note, rate_text
+from .text import block_contract_note, panel_note, rate_text
 
 CATEGORY_ORDER = {value: index for index, value in enumerate(Category.values)}
 
@@ -92,7 +92,7 @@ def offer_item_detail(request, offer_item_pk):
         "offer/council/offer_item.html",
         {
             "item": item,
-            "held": held_text(item),
+            "modes": [ManagementMode(mode).label for mode in item.allowed_modes],
             "notes": [note for note in (block_contract_note(item), panel_note(item)) if note],
             "current": current,
             "current_text": rate_text(current.amount, item.unit) if current else "",
@@ -160,7 +160,13 @@ def restriction_list(request):
     return render(
         request,
         "offer/council/restrictions.html",
-        {"council": council, "restrictions": restrictions(council=council, active_only=False)},
+        {
+            "council": council,
+            "rows": [
+                {"restriction": r, "keywords": r.keywords.replace(",", ", ")}
+                for r in restrictions(council=council, active_only=False)
+            ],
+        },
     )
 
 
@@ -277,7 +283,9 @@ def policy_detail(request):
 def policy_create(request):
     """A new dated policy record, starting from the values of the policy in force today."""
     council = request.user.council
-    form = PolicyForm(request.POST or None, initial=PolicyForm.initial_for(policy_in_force(council=council, on=today())))
+    form = PolicyForm(
+        request.POST or None, initial=PolicyForm.initial_for(policy_in_force(council=council, on=today()))
+    )
     return form_page(
         request,
         form=form,

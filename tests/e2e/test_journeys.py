@@ -231,7 +231,7 @@ def test_a_family_finds_out_signed_out_and_the_council_administrator_adds_a_rate
     b.follow(page.get_by_role("link", name=council_name))
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Personal budgets in {council_name}")
     expect(page.locator(".govuk-generic-header__homepage-link")).to_have_text(council_name)
-    expect(page.get_by_text("within 10 working days")).to_be_visible()
+    expect(page.get_by_text(f"{council_name} aims to decide within 10 working days")).to_be_visible()
     expect(page.get_by_text("Brightwater SENDIASS")).to_be_visible()
 
     b.follow(page.get_by_role("link", name="What a personal budget can pay for").first)
@@ -270,6 +270,25 @@ def test_a_family_finds_out_signed_out_and_the_council_administrator_adds_a_rate
     expect(page.get_by_text("The rate today is £74.50 a session")).to_be_visible()
     rates = list(Rate.objects.filter(item=item).order_by("effective_from").values_list("amount", "effective_from"))
     assert rates == [*rates_before, (Decimal("74.50"), today())]  # added, the earlier rate untouched
+
+    # The administrator's other pages pass the same checks.
+    menu = page.get_by_role("navigation", name="Menu")
+    b.follow(page.get_by_role("link", name="Change name"))
+    expect(page.get_by_label("Name", exact=True)).to_have_value("Occupational therapy")
+    b.follow(menu.get_by_role("link", name="Council settings"))
+    b.follow(page.get_by_role("link", name="What direct payments cannot be spent on"))
+    b.follow(page.get_by_role("link", name="Switch off Alcohol"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Switch off")
+    b.follow(page.get_by_role("link", name="Cancel"))
+    b.follow(page.get_by_role("button", name="Add to the list"))
+    b.follow(menu.get_by_role("link", name="Council settings"))
+    b.follow(page.get_by_role("link", name="Personal budget policy"))
+    expect(page.get_by_text("10 working days", exact=True)).to_be_visible()
+    b.follow(page.get_by_role("button", name="Add a new policy from a date"))
+    expect(page.get_by_label("Working days to decide a personal budget request")).to_have_value("10")
+    b.follow(menu.get_by_role("link", name="Council settings"))
+    b.follow(page.get_by_role("link", name="Local offer and rates"))
+    b.follow(page.get_by_role("button", name="Add an item"))
 
     # Families see the new rate at once.
     b.follow(page.get_by_role("button", name=re.compile("Sign out")))

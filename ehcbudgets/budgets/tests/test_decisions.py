@@ -307,6 +307,25 @@ def test_r10_the_young_person_receives_direct_payments_only_after_the_school_lea
         assert _approve(pb.manager, budget).status == BudgetStatus.APPROVED
 
 
+@pytest.mark.parametrize(("approval_day", "blocked"), [(SCHOOL_LEAVING_DATE, False), (SCHOOL_LEAVING_DATE + DAY, True)])
+def test_r10_a_parent_receives_direct_payments_only_until_the_child_is_a_young_person(
+    pb, on_day, approval_day, blocked
+):
+    on_day(approval_day)
+    case = pb.case(child=ChildFactory(council=pb.council, date_of_birth=BORN_2010))
+    request = pb.request(case, received_on=date(2026, 6, 1))
+    budget = services.budget_start(actor=pb.officer, request=request, period_start=date(2026, 4, 1))
+    pb.set_mode(budget, "PA", "direct_payment")
+    pb.dp_case(budget, case.parent)
+    budget = pb.awaiting_approval(budget)
+    if blocked:
+        assert _blocked(pb, budget) == [
+            "Recipient: Over compulsory school age, the young person receives the payments, or a person they nominate"
+        ]
+    else:
+        assert _approve(pb.manager, budget).status == BudgetStatus.APPROVED
+
+
 @pytest.mark.parametrize(
     ("nomination", "blocked"),
     [

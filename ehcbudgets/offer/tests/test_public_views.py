@@ -12,6 +12,7 @@ from ehcbudgets.accounts.models import Role
 from ehcbudgets.core.dates import today
 from ehcbudgets.councils.tests.factories import CouncilPolicyFactory
 from ehcbudgets.offer.models import Category, SpendingRestriction
+from ehcbudgets.offer.selectors import offer_items_priced, rate_in_force
 from ehcbudgets.offer.tests.factories import OfferItemFactory, RateFactory
 from ehcbudgets.plans.models import Unit
 
@@ -62,7 +63,9 @@ def test_the_header_names_the_council_whose_pages_they_are(client, council, name
     assert f'class="govuk-generic-header__homepage-link">{escape(council.name)}</a>' in _text(response)
 
 
-def test_the_header_names_the_pages_council_even_for_staff_of_another_council(client, council, other_council, make_user):
+def test_the_header_names_the_pages_council_even_for_staff_of_another_council(
+    client, council, other_council, make_user
+):
     client.force_login(make_user(Role.CASE_OFFICER, council=other_council))
     response = client.get(reverse("public:council", args=[council.code]))
     assert response.status_code == 200
@@ -170,16 +173,21 @@ def test_items_are_grouped_by_category(client, council):
 
 
 def test_the_ways_an_item_can_be_held_are_in_words(client, council):
+    OfferItemFactory(council=council, name="Any way")
     OfferItemFactory(council=council, allows_third_party=False)
     text = _text(_can(client, council))
-    assert "It can be paid to you as a direct payment or arranged by the council or the NHS." in text
+    assert (
+        "As a direct payment to you; arranged by the council or the NHS; or managed for you by another person or "
+        "organisation (a third party)." in text
+    )
+    assert "As a direct payment to you, or arranged by the council or the NHS." in text
 
 
 def test_r4_a_block_contract_item_names_its_contract_and_says_why_it_is_not_a_direct_payment(client, council):
     OfferItemFactory(council=council, block=True, contract_reference="NHS-SLT-2024-017", name="Speech therapy")
     text = _text(_can(client, council))
     assert "Arranged by the council through contract NHS-SLT-2024-017; it cannot be a direct payment, because" in text
-    assert "It can be arranged by the council or the NHS." in text
+    assert "Only arranged by the council or the NHS." in text
 
 
 def test_an_item_outside_the_local_offer_says_it_needs_the_sen_panel(client, council):
@@ -239,3 +247,19 @@ def test_r33_the_cannot_page_lists_the_councils_restrictions_with_their_reasons(
 def test_r33_a_restriction_the_council_switched_off_is_not_shown(client, council):
     SpendingRestriction.objects.create(council=council, text="Gambling", active=False)
     assert "Gambling" not in _text(_cannot(client, council))
+
+
+@pytest.mark.parametrize("offset", [-1, 0, 1], ids=["day-before", "day-of", "day-after"])
+def test_r6_the_pages_rates_follow_the_rule_of_rate_in_force(council, offset):
+    items = [OfferItemFactory(council=council) for _ in range(3)]
+    on = today() + timedelta(days=offset)
+    RateFactory(item=items[0], amount=Decimal("10.00"), effective_from=today() - timedelta(days=1))
+    RateFactory(item=items[0], amount=Decimal("11.00"), effective_from=today())
+    RateFactory(item=items[1], amount=Decimal("20.00"), effective_from=today())
+    priced = {item.pk: item for item in offer_items_priced(council=council, on=on)}
+    for item in items:
+        expected = rate_in_force(item=item, on=on)
+        got = priced[item.pk]
+        assert (got.rate_amount, got.rate_from) == (
+            (expected.amount, expected.effective_from) if expected else (None, None)
+        )
