@@ -79,3 +79,9 @@ class AuditWatch:
 def audit(db):
     """Watches the audit trail: call audit.mark() after the set-up and before the change under test."""
     return AuditWatch().mark()
+
+
+@pytest.fixture
+def council_admin(make_user, council):
+    """The administrator of `council`: the only role that changes its local offer, rates and policy."""
+    return make_user(Role.COUNCIL_ADMIN, council=council, full_name="Ada Administrator", email="ada@council.example")

@@ -103,6 +103,9 @@ class Budget(CouncilOwned):
     )
     prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -128,6 +131,12 @@ class Budget(CouncilOwned):
             models.CheckConstraint(
                 name="budget_approver_is_not_preparer",
                 condition=Q(approved_by__isnull=True) | ~Q(approved_by=models.F("prepared_by")),
+            ),
+            models.CheckConstraint(
+                name="budget_approver_is_not_submitter",
+                condition=Q(approved_by__isnull=True)
+                | Q(submitted_by__isnull=True)
+                | ~Q(approved_by=models.F("submitted_by")),
             ),
             models.UniqueConstraint(fields=["plan"], condition=Q(status="approved"), name="one_agreed_budget_per_plan"),
         ]
@@ -168,6 +177,7 @@ class BudgetLine(CouncilOwned):
             models.CheckConstraint(name="line_ends_after_it_starts", condition=Q(end_date__gte=models.F("start_date"))),
             models.CheckConstraint(name="line_amount_not_negative", condition=Q(amount__gte=0)),
             models.CheckConstraint(name="line_quantity_positive", condition=Q(quantity__gt=0)),
+            models.UniqueConstraint(fields=["budget", "provision_item"], name="one_line_per_provision_item"),
         ]
 
     def __str__(self) -> str:

@@ -21,12 +21,13 @@ def recalculate_after_provision_change(sender, plan, item, actor, **kwargs):
 
 @receiver(provision_removing, dispatch_uid="budgets.provision_removing")
 def release_lines_before_provision_removed(sender, plan, item, actor, **kwargs):
-    """Provision in an agreed budget cannot simply vanish; a budget still being prepared drops its line."""
+    """A budget being prepared drops the line; provision costed in any decided or pending budget stays, so that
+    budget's record keeps its lines and totals (change the provision's quantity instead, or start a new budget)."""
     lines = BudgetLine.objects.filter(provision_item=item).select_related("budget")
-    if lines.filter(budget__status__in=[s for s in LIVE if s != BudgetStatus.DRAFT]).exists():
+    if lines.exclude(budget__status=BudgetStatus.DRAFT).exists():
         raise ValidationError(
-            "This provision is costed in a personal budget that is agreed or waiting for a decision: change the "
-            "budget first"
+            "This provision is costed in a personal budget on record (agreed, refused, replaced or waiting for a "
+            "decision), so it cannot be removed: change its quantity, or end it at the next review"
         )
     drafts = {line.budget for line in lines}
     lines.delete()

@@ -90,6 +90,7 @@ def budget_request_record(
         if requester.user_id != actor.pk:
             raise PermissionDenied("You can only ask for a budget as yourself.")
         channel = "online"
+        received_on = today()  # a family's online request is received the moment it is sent
     else:
         _require(actor, Perm.BUDGET_PREPARE)
         _require_staff_of(actor, child.council_id)
@@ -101,6 +102,8 @@ def budget_request_record(
     if not rules.requester_may_ask(relationship=requester.relationship, child_is_young_person=young_person):
         who = "the young person themselves" if young_person else "a parent or carer"
         raise ValidationError({"requester": f"A request for {child.first_name} is made by {who}"})
+    # Lock the child: two requests sent at the same moment must not both be recorded as open.
+    type(child).objects.select_for_update().filter(pk=child.pk).first()
     if BudgetRequest.objects.filter(child=child, status=RequestStatus.OPEN).exists():
         raise ValidationError({"requester": f"There is already a request for {child.first_name} being worked on"})
     plan = current_plan(child=child)
@@ -365,6 +368,9 @@ def budget_line_set(*, actor, budget: Budget, provision_item, line: BudgetLine |
     )
     if problem:
         raise ValidationError({"management_mode": problem})
+    if item.unit != provision_item.unit:
+        unit = provision_item.get_unit_display().lower()
+        raise ValidationError({"offer_item": f"The provision is counted in {unit}s: choose an item priced per {unit}"})
     if not (budget.period_start <= line.start_date <= line.end_date <= budget.period_end):
         raise ValidationError({"start_date": "The line's dates must be within the budget period, start before end"})
     if line.setting_agreement_on and line.setting_agreement_on > today():
@@ -520,8 +526,8 @@ def budget_submit(*, actor, budget: Budget, final_amount: Decimal) -> Budget:
         if blockers:
             raise ValidationError(blockers)
     budget.status = BudgetStatus.AWAITING_PANEL if needs_panel else BudgetStatus.AWAITING_APPROVAL
-    budget.submitted_at = timezone.now()
-    budget.save(update_fields=["final_amount", "insufficient", "status", "submitted_at", "updated_at"])
+    budget.submitted_at, budget.submitted_by = timezone.now(), actor
+    budget.save(update_fields=["final_amount", "insufficient", "status", "submitted_at", "submitted_by", "updated_at"])
     if needs_panel and not budget.panel_referrals.filter(outcome="").exists():
         names = ", ".join(sorted({line.offer_item.name for line in budget.lines.filter(needs_panel=True)}))
         PanelReferral.objects.create(
@@ -547,8 +553,8 @@ def panel_decide(*, actor, referral: PanelReferral, outcome: str, reasons: str) 
     """Record the SEN panel's decision, with reasons; an agreed budget goes on for approval."""
     _require(actor, Perm.PANEL_DECIDE)
     _require_staff_of(actor, referral.council_id)
+    budget = _lock_budget(referral.budget)  # budget before referral, the order every service locks in
     referral = PanelReferral.objects.select_for_update().get(pk=referral.pk)
-    budget = _lock_budget(referral.budget)
     if referral.outcome:
         raise ValidationError("The panel has already decided this referral")
     if budget.status != BudgetStatus.AWAITING_PANEL:
@@ -631,7 +637,7 @@ def budget_approve(*, actor, budget: Budget) -> Budget:
     _require(actor, Perm.BUDGET_DECIDE)
     _require_staff_of(actor, budget.council_id)
     budget = _lock_budget(budget)
-    if budget.prepared_by_id == actor.pk:
+    if actor.pk in (budget.prepared_by_id, budget.submitted_by_id):
         raise PermissionDenied("You prepared this budget, so another manager must approve it.")
     if budget.status != BudgetStatus.AWAITING_APPROVAL:
         raise ValidationError(
@@ -681,7 +687,7 @@ def budget_refuse(*, actor, budget: Budget, reason_code: str, reasons: str) -> D
     _require(actor, Perm.BUDGET_DECIDE)
     _require_staff_of(actor, budget.council_id)
     budget = _lock_budget(budget)
-    if budget.prepared_by_id == actor.pk:
+    if actor.pk in (budget.prepared_by_id, budget.submitted_by_id):
         raise PermissionDenied("You prepared this budget, so another manager must decide it.")
     if budget.status not in (BudgetStatus.AWAITING_APPROVAL, BudgetStatus.AWAITING_PANEL, BudgetStatus.DRAFT):
         raise ValidationError("This budget has already been decided")
@@ -718,7 +724,7 @@ def direct_payment_refuse(*, actor, line: BudgetLine, reason_code: str, reasons:
     _require(actor, Perm.BUDGET_DECIDE)
     _require_staff_of(actor, line.council_id)
     budget = _lock_budget(line.budget)
-    if budget.prepared_by_id == actor.pk:
+    if actor.pk in (budget.prepared_by_id, budget.submitted_by_id):
         raise PermissionDenied("You prepared this budget, so another manager must decide it.")
     line = BudgetLine.objects.select_for_update().get(pk=line.pk)
     if line.management_mode not in selectors.PAID_TO_FAMILY:
@@ -813,7 +819,11 @@ def decision_review_decide(
     review.status = ReviewRequestStatus.UPHELD if upheld else ReviewRequestStatus.CHANGED
     review.outcome_reasons, review.decided_by, review.decided_on = reasons.strip(), actor, today()
     if not upheld:
-        if decision.kind in (DecisionKind.REFUSE_BUDGET, DecisionKind.REQUEST_NOT_ELIGIBLE):
+        another_open = BudgetRequest.objects.filter(child_id=decision.request.child_id, status=RequestStatus.OPEN)
+        if (
+            decision.kind in (DecisionKind.REFUSE_BUDGET, DecisionKind.REQUEST_NOT_ELIGIBLE)
+            and not another_open.exists()
+        ):
             BudgetRequest.objects.filter(pk=decision.request_id).update(status=RequestStatus.OPEN)
         if decision.kind == DecisionKind.REFUSE_BUDGET and decision.budget_id:
             Budget.objects.filter(pk=decision.budget_id).update(status=BudgetStatus.DRAFT, decided_on=None)

@@ -130,8 +130,9 @@ def budget_detail(request, pk, budget_pk):
         "alerts": budget.alerts.filter(resolved_on__isnull=True),
         "editable": budget.status == BudgetStatus.DRAFT,
         "can_prepare": has_perm(user, Perm.BUDGET_PREPARE),
-        "can_decide": has_perm(user, Perm.BUDGET_DECIDE) and budget.prepared_by_id != user.pk,
-        "prepared_it": budget.prepared_by_id == user.pk,
+        "can_decide": has_perm(user, Perm.BUDGET_DECIDE)
+        and user.pk not in (budget.prepared_by_id, budget.submitted_by_id),
+        "prepared_it": user.pk in (budget.prepared_by_id, budget.submitted_by_id),
         "can_panel": has_perm(user, Perm.PANEL_DECIDE),
     }
     return render(request, "budgets/budget_detail.html", context)
@@ -225,7 +226,7 @@ def budget_approve(request, pk, budget_pk):
         "errors": errors,
         "blockers": selectors.approval_blockers(budget=budget),
         "totals": selectors.totals(budget=budget),
-        "prepared_it": budget.prepared_by_id == request.user.pk,
+        "prepared_it": request.user.pk in (budget.prepared_by_id, budget.submitted_by_id),
     }
     return render(request, "budgets/approve.html", context)
 

@@ -3,10 +3,11 @@
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from ehcbudgets.accounts.permissions import Perm, has_perm
 from ehcbudgets.audit.services import audit_record, snapshot
 from ehcbudgets.core.dates import format_date
 from ehcbudgets.core.services import apply_changes, unchanged, validate_and_save
@@ -68,6 +69,12 @@ DEFAULT_RESTRICTIONS = [
 ]
 
 
+def _require_manager(actor, council_id) -> None:
+    """Only the council's own administrator changes its offer, rates, restrictions and policy (Perm.OFFER_MANAGE)."""
+    if not has_perm(actor, Perm.OFFER_MANAGE) or actor.council_id != council_id:
+        raise PermissionDenied("Only the council's administrator can change its local offer and policy.")
+
+
 def _only(fields: dict, allowed: set[str]) -> dict:
     unknown = set(fields) - allowed
     if unknown:
@@ -95,6 +102,7 @@ def _check_item(item: OfferItem) -> None:
 @transaction.atomic
 def offer_item_create(*, actor, council, **fields) -> OfferItem:
     """Add an item to the council's local offer; its funder defaults from its funding stream (DOMAIN R27)."""
+    _require_manager(actor, council.pk)
     fields = _only(fields, OFFER_FIELDS)
     if not fields.get("funder") and fields.get("funding_stream") in STREAM_FUNDER:
         fields["funder"] = STREAM_FUNDER[fields["funding_stream"]]
@@ -117,6 +125,7 @@ def offer_item_create(*, actor, council, **fields) -> OfferItem:
 def offer_item_update(*, actor, item: OfferItem, **fields) -> OfferItem:
     """Change an item of the local offer, under the same rules as adding one (DOMAIN R4, R9); a change that
     changes nothing saves nothing and writes no audit event."""
+    _require_manager(actor, item.council_id)
     fields = _only(fields, OFFER_FIELDS)
     item = OfferItem.objects.select_for_update().get(pk=item.pk, council_id=item.council_id)
     if "funder" in fields and not fields["funder"]:
@@ -142,6 +151,7 @@ def offer_item_update(*, actor, item: OfferItem, **fields) -> OfferItem:
 @transaction.atomic
 def rate_add(*, actor, item: OfferItem, amount: Decimal, effective_from: date) -> Rate:
     """A new dated price for an item; earlier prices stay as they were (DOMAIN R6)."""
+    _require_manager(actor, item.council_id)
     if Rate.objects.filter(item=item, effective_from=effective_from).exists():
         raise ValidationError(
             {
@@ -166,6 +176,7 @@ def rate_add(*, actor, item: OfferItem, amount: Decimal, effective_from: date) -
 @transaction.atomic
 def restrictions_install_defaults(*, actor, council) -> list[SpendingRestriction]:
     """Give a new council the usual list of what direct payments cannot buy, which it can then change."""
+    _require_manager(actor, council.pk)
     if SpendingRestriction.objects.filter(council=council).exists():
         return list(SpendingRestriction.objects.filter(council=council))
     made = SpendingRestriction.objects.bulk_create(
@@ -193,6 +204,7 @@ def _check_restriction(restriction: SpendingRestriction) -> None:
 @transaction.atomic
 def restriction_add(*, actor, council, text: str, reason: str = "", keywords: str = "") -> SpendingRestriction:
     """Add something direct payments cannot be spent on, at the end of the council's list (DOMAIN R33)."""
+    _require_manager(actor, council.pk)
     restriction = SpendingRestriction(council=council, text=text, reason=reason, keywords=keywords)
     _check_restriction(restriction)
     if SpendingRestriction.objects.filter(council=council, text__iexact=restriction.text).exists():
@@ -214,6 +226,7 @@ def restriction_add(*, actor, council, text: str, reason: str = "", keywords: st
 def restriction_set_active(*, actor, restriction: SpendingRestriction, active: bool) -> SpendingRestriction:
     """Switch a spending restriction off (families are no longer told it, and spending is not checked against it)
     or on again. Restrictions are never deleted, so the record of what applied stays (DOMAIN R33)."""
+    _require_manager(actor, restriction.council_id)
     restriction = SpendingRestriction.objects.select_for_update().get(
         pk=restriction.pk, council_id=restriction.council_id
     )
@@ -235,6 +248,7 @@ def restriction_set_active(*, actor, restriction: SpendingRestriction, active: b
 @transaction.atomic
 def council_policy_add(*, actor, council, effective_from: date, **values) -> CouncilPolicy:
     """A new dated policy record; values not given carry over from the policy in force the day before."""
+    _require_manager(actor, council.pk)
     values = _only(values, POLICY_FIELDS)
     if CouncilPolicy.objects.filter(council=council, effective_from=effective_from).exists():
         raise ValidationError({"effective_from": "There is already a policy from that date: choose another date"})

@@ -383,9 +383,9 @@ def test_block_contract_provision_held_as_a_direct_payment_is_refused_naming_the
     assert _line_for(budget, health_item).management_mode == "organised_arrangement"
 
 
-def test_an_item_from_another_councils_offer_is_a_field_error(api, budget, education_item, officer_b, council_b):
+def test_an_item_from_another_councils_offer_is_a_field_error(api, budget, education_item, make_user, council_b):
     theirs = offer.offer_item_create(
-        actor=officer_b,
+        actor=make_user(Role.COUNCIL_ADMIN, council=council_b),
         council=council_b,
         code="TA",
         name="Teaching assistant",

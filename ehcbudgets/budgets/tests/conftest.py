@@ -189,8 +189,9 @@ class Case:
 class Budgets:
     """Takes a case through the budget services; each step is the service a page would call."""
 
-    def __init__(self, *, council, officer, manager, catalogue):
+    def __init__(self, *, council, officer, manager, catalogue, admin=None):
         self.council, self.officer, self.manager, self.catalogue = council, officer, manager, catalogue
+        self.admin = admin  # the council administrator, who alone changes the rate card
 
     def case(self, *, child=None, status=PlanStatus.DRAFT, parent_user=None) -> Case:
         """A plan with F, G and H2 provision, each linked to one outcome; issued for statuses past draft."""
@@ -287,9 +288,9 @@ class Budgets:
 
 
 @pytest.fixture
-def pb(council, officer, manager, catalogue):
+def pb(council, officer, manager, catalogue, council_admin):
     """The helper that builds cases and budgets through the services (see Budgets)."""
-    return Budgets(council=council, officer=officer, manager=manager, catalogue=catalogue)
+    return Budgets(council=council, officer=officer, manager=manager, catalogue=catalogue, admin=council_admin)
 
 
 @pytest.fixture

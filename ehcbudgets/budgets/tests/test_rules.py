@@ -530,13 +530,13 @@ def test_r12_with_no_evidence_all_four_tests_are_missing_in_order():
 
 
 def test_r10_a_parent_receives_a_young_persons_direct_payments_only_as_their_nominee():
-    facts = dict(
-        has_capacity_to_consent=True,
-        drug_alcohol_order=False,
-        nominated_in_writing_on=None,
-        nominee_consent_on=None,
-        only_social_care=False,
-    )
+    facts = {
+        "has_capacity_to_consent": True,
+        "drug_alcohol_order": False,
+        "nominated_in_writing_on": None,
+        "nominee_consent_on": None,
+        "only_social_care": False,
+    }
     child_parent = rules.RecipientFacts(relationship="parent", child_is_young_person=False, **facts)
     young_persons_parent = rules.RecipientFacts(relationship="parent", child_is_young_person=True, **facts)
     assert rules.recipient_problems(child_parent) == []

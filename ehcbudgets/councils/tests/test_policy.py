@@ -139,116 +139,124 @@ def test_a_pa_exception_age_above_the_minimum_age_is_refused_by_the_database(cou
 # council_policy_add -------------------------------------------------------------------------------------------------
 
 
-def test_the_first_policy_added_has_the_domain_defaults_for_values_not_given(council, officer):
-    policy = council_policy_add(actor=officer, council=council, effective_from=FIRST_FROM, retention_years=10)
+def test_the_first_policy_added_has_the_domain_defaults_for_values_not_given(council, council_admin):
+    policy = council_policy_add(actor=council_admin, council=council, effective_from=FIRST_FROM, retention_years=10)
     policy.refresh_from_db()
     assert (policy.retention_years, policy.reduction_notice_days) == (10, 28)
 
 
-def test_a_new_policy_carries_over_a_value_not_given_from_the_previous_record(council, officer):
-    council_policy_add(actor=officer, council=council, effective_from=FIRST_FROM, decision_target_working_days=15)
-    policy = council_policy_add(actor=officer, council=council, effective_from=NEW_FROM, evidence_deadline_days=14)
+def test_a_new_policy_carries_over_a_value_not_given_from_the_previous_record(council, council_admin):
+    council_policy_add(actor=council_admin, council=council, effective_from=FIRST_FROM, decision_target_working_days=15)
+    policy = council_policy_add(
+        actor=council_admin, council=council, effective_from=NEW_FROM, evidence_deadline_days=14
+    )
     policy.refresh_from_db()
     assert policy.decision_target_working_days == 15
 
 
-def test_a_value_given_for_a_new_policy_replaces_the_previous_records_value(council, officer):
-    council_policy_add(actor=officer, council=council, effective_from=FIRST_FROM, evidence_deadline_days=21)
-    policy = council_policy_add(actor=officer, council=council, effective_from=NEW_FROM, evidence_deadline_days=14)
+def test_a_value_given_for_a_new_policy_replaces_the_previous_records_value(council, council_admin):
+    council_policy_add(actor=council_admin, council=council, effective_from=FIRST_FROM, evidence_deadline_days=21)
+    policy = council_policy_add(
+        actor=council_admin, council=council, effective_from=NEW_FROM, evidence_deadline_days=14
+    )
     policy.refresh_from_db()
     assert policy.evidence_deadline_days == 14
 
 
-def test_carried_over_money_and_weeks_keep_their_exact_values(council, officer):
+def test_carried_over_money_and_weeks_keep_their_exact_values(council, council_admin):
     council_policy_add(
-        actor=officer,
+        actor=council_admin,
         council=council,
         effective_from=FIRST_FROM,
         term_time_weeks=Decimal("38.5"),
         pa_min_budget=Decimal("1500.01"),
     )
-    policy = council_policy_add(actor=officer, council=council, effective_from=NEW_FROM)
+    policy = council_policy_add(actor=council_admin, council=council, effective_from=NEW_FROM)
     policy.refresh_from_db()
     assert (policy.term_time_weeks, policy.pa_min_budget) == (Decimal("38.5"), Decimal("1500.01"))
 
 
-def test_a_new_policy_carries_over_from_the_record_in_force_the_day_before_not_a_later_one(council, officer):
-    council_policy_add(actor=officer, council=council, effective_from=FIRST_FROM, retention_years=8)
-    council_policy_add(actor=officer, council=council, effective_from=date(2027, 4, 1), retention_years=12)
-    policy = council_policy_add(actor=officer, council=council, effective_from=NEW_FROM)
+def test_a_new_policy_carries_over_from_the_record_in_force_the_day_before_not_a_later_one(council, council_admin):
+    council_policy_add(actor=council_admin, council=council, effective_from=FIRST_FROM, retention_years=8)
+    council_policy_add(actor=council_admin, council=council, effective_from=date(2027, 4, 1), retention_years=12)
+    policy = council_policy_add(actor=council_admin, council=council, effective_from=NEW_FROM)
     policy.refresh_from_db()
     assert policy.retention_years == 8
 
 
-def test_adding_a_policy_leaves_the_previous_record_as_it_was(council, officer):
-    first = council_policy_add(actor=officer, council=council, effective_from=FIRST_FROM, retention_years=8)
-    council_policy_add(actor=officer, council=council, effective_from=NEW_FROM, retention_years=12)
+def test_adding_a_policy_leaves_the_previous_record_as_it_was(council, council_admin):
+    first = council_policy_add(actor=council_admin, council=council, effective_from=FIRST_FROM, retention_years=8)
+    council_policy_add(actor=council_admin, council=council, effective_from=NEW_FROM, retention_years=12)
     first.refresh_from_db()
     assert (first.retention_years, CouncilPolicy.objects.filter(council=council).count()) == (8, 2)
 
 
-def test_another_councils_policy_is_never_carried_over(council, other_council, officer):
+def test_another_councils_policy_is_never_carried_over(council, other_council, council_admin):
     CouncilPolicyFactory(council=other_council, effective_from=FIRST_FROM, retention_years=12)
-    policy = council_policy_add(actor=officer, council=council, effective_from=NEW_FROM)
+    policy = council_policy_add(actor=council_admin, council=council, effective_from=NEW_FROM)
     policy.refresh_from_db()
     assert policy.retention_years == 7
 
 
-def test_a_second_policy_from_the_same_date_is_refused(council, officer):
-    council_policy_add(actor=officer, council=council, effective_from=NEW_FROM, retention_years=8)
+def test_a_second_policy_from_the_same_date_is_refused(council, council_admin):
+    council_policy_add(actor=council_admin, council=council, effective_from=NEW_FROM, retention_years=8)
     with pytest.raises(ValidationError) as error:
-        council_policy_add(actor=officer, council=council, effective_from=NEW_FROM, retention_years=12)
+        council_policy_add(actor=council_admin, council=council, effective_from=NEW_FROM, retention_years=12)
     assert "effective_from" in error.value.message_dict
 
 
-def test_a_refused_second_policy_from_the_same_date_leaves_the_first_unchanged(council, officer):
-    first = council_policy_add(actor=officer, council=council, effective_from=NEW_FROM, retention_years=8)
+def test_a_refused_second_policy_from_the_same_date_leaves_the_first_unchanged(council, council_admin):
+    first = council_policy_add(actor=council_admin, council=council, effective_from=NEW_FROM, retention_years=8)
     with pytest.raises(ValidationError):
-        council_policy_add(actor=officer, council=council, effective_from=NEW_FROM, retention_years=12)
+        council_policy_add(actor=council_admin, council=council, effective_from=NEW_FROM, retention_years=12)
     first.refresh_from_db()
     assert (first.retention_years, CouncilPolicy.objects.filter(council=council).count()) == (8, 1)
 
 
-def test_a_policy_value_outside_its_limits_is_refused_and_nothing_is_saved(council, officer, audit):
+def test_a_policy_value_outside_its_limits_is_refused_and_nothing_is_saved(council, council_admin, audit):
     with pytest.raises(ValidationError) as error:
-        council_policy_add(actor=officer, council=council, effective_from=NEW_FROM, under_five_review_months=7)
+        council_policy_add(actor=council_admin, council=council, effective_from=NEW_FROM, under_five_review_months=7)
     assert "under_five_review_months" in error.value.message_dict
     assert (CouncilPolicy.objects.count(), audit.new) == (0, [])
 
 
-def test_an_unknown_policy_value_is_refused_rather_than_ignored(council, officer):
+def test_an_unknown_policy_value_is_refused_rather_than_ignored(council, council_admin):
     with pytest.raises(ValidationError):
-        council_policy_add(actor=officer, council=council, effective_from=NEW_FROM, retention_yeers=10)
+        council_policy_add(actor=council_admin, council=council, effective_from=NEW_FROM, retention_yeers=10)
     assert CouncilPolicy.objects.count() == 0
 
 
-def test_adding_a_policy_cannot_overwrite_an_existing_record_by_its_id(council, officer):
-    first = council_policy_add(actor=officer, council=council, effective_from=FIRST_FROM, retention_years=8)
+def test_adding_a_policy_cannot_overwrite_an_existing_record_by_its_id(council, council_admin):
+    first = council_policy_add(actor=council_admin, council=council, effective_from=FIRST_FROM, retention_years=8)
     with pytest.raises(ValidationError):
-        council_policy_add(actor=officer, council=council, effective_from=NEW_FROM, id=first.pk, retention_years=12)
+        council_policy_add(
+            actor=council_admin, council=council, effective_from=NEW_FROM, id=first.pk, retention_years=12
+        )
     first.refresh_from_db()
     assert (first.effective_from, first.retention_years) == (FIRST_FROM, 8)
 
 
-def test_adding_a_policy_writes_one_audit_event(council, officer, audit):
-    policy = council_policy_add(actor=officer, council=council, effective_from=NEW_FROM, retention_years=10)
+def test_adding_a_policy_writes_one_audit_event(council, council_admin, audit):
+    policy = council_policy_add(actor=council_admin, council=council, effective_from=NEW_FROM, retention_years=10)
     event = audit.one()
     assert (event.action, event.council, event.object_id) == ("policy.added", council, str(policy.pk))
 
 
-def test_the_audit_event_of_a_new_policy_records_the_values_carried_over_and_the_new_ones(council, officer, audit):
-    council_policy_add(actor=officer, council=council, effective_from=FIRST_FROM, retention_years=8)
+def test_the_audit_event_of_a_new_policy_records_the_values_carried_over_and_the_new_ones(
+    council, council_admin, audit
+):
+    council_policy_add(actor=council_admin, council=council, effective_from=FIRST_FROM, retention_years=8)
     audit.mark()
-    council_policy_add(actor=officer, council=council, effective_from=NEW_FROM, retention_years=12)
+    council_policy_add(actor=council_admin, council=council, effective_from=NEW_FROM, retention_years=12)
     event = audit.one()
     assert (event.before["retention_years"], event.after["retention_years"]) == (8, 12)
 
 
-def test_a_refused_policy_writes_no_audit_event(council, officer, audit):
-    council_policy_add(actor=officer, council=council, effective_from=NEW_FROM)
+def test_a_refused_policy_writes_no_audit_event(council, council_admin, audit):
+    council_policy_add(actor=council_admin, council=council, effective_from=NEW_FROM)
     audit.mark()
     with pytest.raises(ValidationError):
-        council_policy_add(actor=officer, council=council, effective_from=NEW_FROM)
+        council_policy_add(actor=council_admin, council=council, effective_from=NEW_FROM)
     assert audit.new == []
 
 
@@ -256,9 +264,9 @@ def test_a_refused_policy_writes_no_audit_event(council, officer, audit):
 
 
 @pytest.fixture
-def two_policies(council, officer):
-    council_policy_add(actor=officer, council=council, effective_from=FIRST_FROM, decision_target_working_days=10)
-    council_policy_add(actor=officer, council=council, effective_from=NEW_FROM, decision_target_working_days=15)
+def two_policies(council, council_admin):
+    council_policy_add(actor=council_admin, council=council, effective_from=FIRST_FROM, decision_target_working_days=10)
+    council_policy_add(actor=council_admin, council=council, effective_from=NEW_FROM, decision_target_working_days=15)
 
 
 def test_the_old_policy_is_in_force_the_day_before_the_new_ones_date(council, two_policies):

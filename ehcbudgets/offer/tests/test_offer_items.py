@@ -12,7 +12,7 @@ from ehcbudgets.plans.models import FundingStream, Unit
 pytestmark = pytest.mark.django_db
 
 
-def _create(officer, council, **fields) -> OfferItem:
+def _create(council_admin, council, **fields) -> OfferItem:
     values = {
         "code": "SALT-1",
         "name": "Speech and language therapy",
@@ -21,12 +21,12 @@ def _create(officer, council, **fields) -> OfferItem:
         "unit": Unit.HOUR,
         **fields,
     }
-    return offer_item_create(actor=officer, council=council, **values)
+    return offer_item_create(actor=council_admin, council=council, **values)
 
 
-def _refused_on(officer, council, **fields) -> set[str]:
+def _refused_on(council_admin, council, **fields) -> set[str]:
     with pytest.raises(ValidationError) as error:
-        _create(officer, council, **fields)
+        _create(council_admin, council, **fields)
     return set(error.value.message_dict)
 
 
@@ -41,14 +41,14 @@ def _refused_on(officer, council, **fields) -> set[str]:
         (FundingStream.HEALTH, Funder.ICB),
     ],
 )
-def test_r27_the_funder_defaults_from_the_funding_stream(officer, council, stream, funder):
-    item = _create(officer, council, funding_stream=stream)
+def test_r27_the_funder_defaults_from_the_funding_stream(council_admin, council, stream, funder):
+    item = _create(council_admin, council, funding_stream=stream)
     item.refresh_from_db()
     assert item.funder == funder
 
 
-def test_r27_a_funder_given_is_kept_rather_than_defaulted(officer, council):
-    item = _create(officer, council, funding_stream=FundingStream.HEALTH, funder=Funder.COUNCIL_SOCIAL_CARE)
+def test_r27_a_funder_given_is_kept_rather_than_defaulted(council_admin, council):
+    item = _create(council_admin, council, funding_stream=FundingStream.HEALTH, funder=Funder.COUNCIL_SOCIAL_CARE)
     item.refresh_from_db()
     assert item.funder == Funder.COUNCIL_SOCIAL_CARE
 
@@ -56,23 +56,25 @@ def test_r27_a_funder_given_is_kept_rather_than_defaulted(officer, council):
 # Placements (DOMAIN R9) ---------------------------------------------------------------------------------------------
 
 
-def test_r9_a_placement_that_allows_direct_payment_is_refused_on_that_field(officer, council):
-    errors = _refused_on(officer, council, category=Category.PLACEMENT, allows_third_party=False)
+def test_r9_a_placement_that_allows_direct_payment_is_refused_on_that_field(council_admin, council):
+    errors = _refused_on(council_admin, council, category=Category.PLACEMENT, allows_third_party=False)
     assert "allows_direct_payment" in errors
 
 
-def test_r9_a_placement_that_allows_a_third_party_is_refused(officer, council):
-    errors = _refused_on(officer, council, category=Category.PLACEMENT, allows_direct_payment=False)
+def test_r9_a_placement_that_allows_a_third_party_is_refused(council_admin, council):
+    errors = _refused_on(council_admin, council, category=Category.PLACEMENT, allows_direct_payment=False)
     assert "allows_direct_payment" in errors
 
 
-def test_r9_a_placement_arranged_by_the_council_only_is_accepted(officer, council):
-    item = _create(officer, council, category=Category.PLACEMENT, allows_direct_payment=False, allows_third_party=False)
+def test_r9_a_placement_arranged_by_the_council_only_is_accepted(council_admin, council):
+    item = _create(
+        council_admin, council, category=Category.PLACEMENT, allows_direct_payment=False, allows_third_party=False
+    )
     assert item.allowed_modes == ["organised_arrangement"]
 
 
-def test_r9_a_refused_placement_is_not_saved(officer, council):
-    _refused_on(officer, council, category=Category.PLACEMENT)
+def test_r9_a_refused_placement_is_not_saved(council_admin, council):
+    _refused_on(council_admin, council, category=Category.PLACEMENT)
     assert OfferItem.objects.count() == 0
 
 
@@ -81,26 +83,26 @@ def test_r9_a_refused_placement_is_not_saved(officer, council):
 BLOCK = {"block_contract": True, "allows_direct_payment": False, "allows_third_party": False}
 
 
-def test_r4_a_block_contract_without_a_contract_reference_is_refused(officer, council):
-    assert "contract_reference" in _refused_on(officer, council, **BLOCK)
+def test_r4_a_block_contract_without_a_contract_reference_is_refused(council_admin, council):
+    assert "contract_reference" in _refused_on(council_admin, council, **BLOCK)
 
 
-def test_r4_a_block_contract_reference_of_only_spaces_is_refused(officer, council):
-    assert "contract_reference" in _refused_on(officer, council, **BLOCK, contract_reference="   ")
+def test_r4_a_block_contract_reference_of_only_spaces_is_refused(council_admin, council):
+    assert "contract_reference" in _refused_on(council_admin, council, **BLOCK, contract_reference="   ")
 
 
-def test_r4_a_block_contract_that_allows_direct_payment_is_refused(officer, council):
-    errors = _refused_on(officer, council, **{**BLOCK, "allows_direct_payment": True}, contract_reference="NHS-1")
+def test_r4_a_block_contract_that_allows_direct_payment_is_refused(council_admin, council):
+    errors = _refused_on(council_admin, council, **{**BLOCK, "allows_direct_payment": True}, contract_reference="NHS-1")
     assert "block_contract" in errors
 
 
-def test_r4_a_block_contract_that_allows_a_third_party_is_refused(officer, council):
-    errors = _refused_on(officer, council, **{**BLOCK, "allows_third_party": True}, contract_reference="NHS-1")
+def test_r4_a_block_contract_that_allows_a_third_party_is_refused(council_admin, council):
+    errors = _refused_on(council_admin, council, **{**BLOCK, "allows_third_party": True}, contract_reference="NHS-1")
     assert "block_contract" in errors
 
 
-def test_r4_a_named_block_contract_arranged_by_the_council_is_accepted(officer, council):
-    item = _create(officer, council, **BLOCK, contract_reference="  NHS-SALT-2026  ")
+def test_r4_a_named_block_contract_arranged_by_the_council_is_accepted(council_admin, council):
+    item = _create(council_admin, council, **BLOCK, contract_reference="  NHS-SALT-2026  ")
     item.refresh_from_db()
     assert (item.block_contract, item.contract_reference) == (True, "NHS-SALT-2026")
 
@@ -108,60 +110,60 @@ def test_r4_a_named_block_contract_arranged_by_the_council_is_accepted(officer, 
 # Modes and codes ----------------------------------------------------------------------------------------------------
 
 
-def test_an_item_that_allows_no_way_of_holding_the_budget_is_refused(officer, council):
+def test_an_item_that_allows_no_way_of_holding_the_budget_is_refused(council_admin, council):
     errors = _refused_on(
-        officer, council, allows_direct_payment=False, allows_organised=False, allows_third_party=False
+        council_admin, council, allows_direct_payment=False, allows_organised=False, allows_third_party=False
     )
     assert "allows_organised" in errors
 
 
-def test_an_item_that_allows_only_one_way_of_holding_the_budget_is_accepted(officer, council):
-    item = _create(officer, council, allows_direct_payment=False, allows_organised=False, allows_third_party=True)
+def test_an_item_that_allows_only_one_way_of_holding_the_budget_is_accepted(council_admin, council):
+    item = _create(council_admin, council, allows_direct_payment=False, allows_organised=False, allows_third_party=True)
     assert item.allowed_modes == ["third_party"]
 
 
-def test_the_code_is_upper_cased_and_trimmed(officer, council):
-    item = _create(officer, council, code="  salt-1 ")
+def test_the_code_is_upper_cased_and_trimmed(council_admin, council):
+    item = _create(council_admin, council, code="  salt-1 ")
     item.refresh_from_db()
     assert item.code == "SALT-1"
 
 
-def test_a_code_already_used_in_the_council_is_refused(officer, council):
-    _create(officer, council, code="SALT-1")
-    assert "code" in _refused_on(officer, council, code="SALT-1", name="Another therapy")
+def test_a_code_already_used_in_the_council_is_refused(council_admin, council):
+    _create(council_admin, council, code="SALT-1")
+    assert "code" in _refused_on(council_admin, council, code="SALT-1", name="Another therapy")
 
 
-def test_a_code_that_differs_only_in_case_from_one_in_use_is_refused(officer, council):
-    _create(officer, council, code="SALT-1")
-    assert "code" in _refused_on(officer, council, code="salt-1", name="Another therapy")
+def test_a_code_that_differs_only_in_case_from_one_in_use_is_refused(council_admin, council):
+    _create(council_admin, council, code="SALT-1")
+    assert "code" in _refused_on(council_admin, council, code="salt-1", name="Another therapy")
 
 
-def test_a_code_used_in_another_council_is_accepted(officer, council, other_council):
+def test_a_code_used_in_another_council_is_accepted(council_admin, council, other_council):
     OfferItemFactory(council=other_council, code="SALT-1")
-    item = _create(officer, council, code="SALT-1")
+    item = _create(council_admin, council, code="SALT-1")
     assert (item.council, item.code) == (council, "SALT-1")
 
 
-def test_a_code_with_characters_other_than_letters_digits_and_hyphens_is_refused(officer, council):
-    assert "code" in _refused_on(officer, council, code="SALT 1")
+def test_a_code_with_characters_other_than_letters_digits_and_hyphens_is_refused(council_admin, council):
+    assert "code" in _refused_on(council_admin, council, code="SALT 1")
 
 
-def test_an_unknown_field_is_refused(officer, council):
+def test_an_unknown_field_is_refused(council_admin, council):
     with pytest.raises(ValidationError):
-        _create(officer, council, price="25.00")
+        _create(council_admin, council, price="25.00")
 
 
 # Audit --------------------------------------------------------------------------------------------------------------
 
 
-def test_adding_an_item_writes_one_audit_event(officer, council, audit):
-    item = _create(officer, council)
+def test_adding_an_item_writes_one_audit_event(council_admin, council, audit):
+    item = _create(council_admin, council)
     event = audit.one()
     assert (event.action, event.council, event.object_id) == ("offer_item.created", council, str(item.pk))
 
 
-def test_a_refused_item_writes_no_audit_event(officer, council, audit):
-    _refused_on(officer, council, category=Category.PLACEMENT)
+def test_a_refused_item_writes_no_audit_event(council_admin, council, audit):
+    _refused_on(council_admin, council, category=Category.PLACEMENT)
     assert audit.new == []
 
 

@@ -26,8 +26,8 @@ def item(council):
 # rate_add -----------------------------------------------------------------------------------------------------------
 
 
-def test_r6_a_rate_is_added_in_the_items_council(officer, item):
-    rate = rate_add(actor=officer, item=item, amount=Decimal("25.00"), effective_from=OLD_FROM)
+def test_r6_a_rate_is_added_in_the_items_council(council_admin, item):
+    rate = rate_add(actor=council_admin, item=item, amount=Decimal("25.00"), effective_from=OLD_FROM)
     rate.refresh_from_db()
     assert (rate.council_id, rate.item, rate.amount, rate.effective_from) == (
         item.council_id,
@@ -37,60 +37,60 @@ def test_r6_a_rate_is_added_in_the_items_council(officer, item):
     )
 
 
-def test_r6_a_second_rate_from_the_same_date_is_refused(officer, item):
-    rate_add(actor=officer, item=item, amount=Decimal("25.00"), effective_from=OLD_FROM)
+def test_r6_a_second_rate_from_the_same_date_is_refused(council_admin, item):
+    rate_add(actor=council_admin, item=item, amount=Decimal("25.00"), effective_from=OLD_FROM)
     with pytest.raises(ValidationError) as error:
-        rate_add(actor=officer, item=item, amount=Decimal("30.00"), effective_from=OLD_FROM)
+        rate_add(actor=council_admin, item=item, amount=Decimal("30.00"), effective_from=OLD_FROM)
     assert "effective_from" in error.value.message_dict
 
 
-def test_r6_a_refused_second_rate_leaves_the_first_unchanged(officer, item):
-    first = rate_add(actor=officer, item=item, amount=Decimal("25.00"), effective_from=OLD_FROM)
+def test_r6_a_refused_second_rate_leaves_the_first_unchanged(council_admin, item):
+    first = rate_add(actor=council_admin, item=item, amount=Decimal("25.00"), effective_from=OLD_FROM)
     with pytest.raises(ValidationError):
-        rate_add(actor=officer, item=item, amount=Decimal("30.00"), effective_from=OLD_FROM)
+        rate_add(actor=council_admin, item=item, amount=Decimal("30.00"), effective_from=OLD_FROM)
     first.refresh_from_db()
     assert (first.amount, Rate.objects.filter(item=item).count()) == (Decimal("25.00"), 1)
 
 
-def test_r6_a_rate_from_a_new_date_leaves_the_earlier_rate_as_it_was(officer, item):
-    first = rate_add(actor=officer, item=item, amount=Decimal("25.00"), effective_from=OLD_FROM)
-    rate_add(actor=officer, item=item, amount=Decimal("27.50"), effective_from=NEW_FROM)
+def test_r6_a_rate_from_a_new_date_leaves_the_earlier_rate_as_it_was(council_admin, item):
+    first = rate_add(actor=council_admin, item=item, amount=Decimal("25.00"), effective_from=OLD_FROM)
+    rate_add(actor=council_admin, item=item, amount=Decimal("27.50"), effective_from=NEW_FROM)
     first.refresh_from_db()
     assert (first.amount, Rate.objects.filter(item=item).count()) == (Decimal("25.00"), 2)
 
 
-def test_the_same_date_may_have_a_rate_for_each_of_two_items(officer, council, item):
+def test_the_same_date_may_have_a_rate_for_each_of_two_items(council_admin, council, item):
     other = OfferItemFactory(council=council, code="OT-1")
-    rate_add(actor=officer, item=item, amount=Decimal("25.00"), effective_from=OLD_FROM)
-    rate = rate_add(actor=officer, item=other, amount=Decimal("30.00"), effective_from=OLD_FROM)
+    rate_add(actor=council_admin, item=item, amount=Decimal("25.00"), effective_from=OLD_FROM)
+    rate = rate_add(actor=council_admin, item=other, amount=Decimal("30.00"), effective_from=OLD_FROM)
     assert rate.pk is not None
 
 
-def test_a_rate_of_zero_is_refused(officer, item):
+def test_a_rate_of_zero_is_refused(council_admin, item):
     with pytest.raises(ValidationError) as error:
-        rate_add(actor=officer, item=item, amount=Decimal("0.00"), effective_from=OLD_FROM)
+        rate_add(actor=council_admin, item=item, amount=Decimal("0.00"), effective_from=OLD_FROM)
     assert "amount" in error.value.message_dict
 
 
-def test_a_rate_of_one_penny_is_accepted(officer, item):
-    rate = rate_add(actor=officer, item=item, amount=Decimal("0.01"), effective_from=OLD_FROM)
+def test_a_rate_of_one_penny_is_accepted(council_admin, item):
+    rate = rate_add(actor=council_admin, item=item, amount=Decimal("0.01"), effective_from=OLD_FROM)
     rate.refresh_from_db()
     assert rate.amount == Decimal("0.01")
 
 
-def test_a_negative_rate_is_refused(officer, item):
+def test_a_negative_rate_is_refused(council_admin, item):
     with pytest.raises(ValidationError):
-        rate_add(actor=officer, item=item, amount=Decimal("-0.01"), effective_from=OLD_FROM)
+        rate_add(actor=council_admin, item=item, amount=Decimal("-0.01"), effective_from=OLD_FROM)
 
 
-def test_a_rate_with_fractions_of_a_penny_is_refused(officer, item):
+def test_a_rate_with_fractions_of_a_penny_is_refused(council_admin, item):
     with pytest.raises(ValidationError) as error:
-        rate_add(actor=officer, item=item, amount=Decimal("25.005"), effective_from=OLD_FROM)
+        rate_add(actor=council_admin, item=item, amount=Decimal("25.005"), effective_from=OLD_FROM)
     assert "amount" in error.value.message_dict
 
 
-def test_adding_a_rate_writes_one_audit_event(officer, council, item, audit):
-    rate = rate_add(actor=officer, item=item, amount=Decimal("25.00"), effective_from=OLD_FROM)
+def test_adding_a_rate_writes_one_audit_event(council_admin, council, item, audit):
+    rate = rate_add(actor=council_admin, item=item, amount=Decimal("25.00"), effective_from=OLD_FROM)
     event = audit.one()
     assert (event.action, event.council, event.object_id, event.after) == (
         "rate.added",
@@ -100,9 +100,9 @@ def test_adding_a_rate_writes_one_audit_event(officer, council, item, audit):
     )
 
 
-def test_a_refused_rate_writes_no_audit_event(officer, item, audit):
+def test_a_refused_rate_writes_no_audit_event(council_admin, item, audit):
     with pytest.raises(ValidationError):
-        rate_add(actor=officer, item=item, amount=Decimal("0.00"), effective_from=OLD_FROM)
+        rate_add(actor=council_admin, item=item, amount=Decimal("0.00"), effective_from=OLD_FROM)
     assert audit.new == []
 
 
