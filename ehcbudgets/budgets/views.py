@@ -85,8 +85,11 @@ def request_detail(request, pk, request_pk):
         "req": budget_request,
         "today": today(),
         "budgets": budget_request.budgets.all(),
-        "decisions": budget_request.decisions.select_related("letter", "line__offer_item"),
+        "decisions": budget_request.decisions.select_related("letter", "line__offer_item").prefetch_related(
+            "review_requests"
+        ),
         "can_prepare": has_perm(request.user, Perm.BUDGET_PREPARE),
+        "can_review": has_perm(request.user, Perm.DECISION_REVIEW),
     }
     return render(request, "budgets/request_detail.html", context)
 
