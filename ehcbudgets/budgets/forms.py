@@ -1,41 +1,12 @@
 """Forms for requests, costing, decisions and reviews. They only collect input: the services decide."""
 
-from decimal import Decimal, InvalidOperation
-
 from django import forms
 
-from ehcbudgets.core.forms import GovukDateField, GovukForm, MoneyInput
+from ehcbudgets.core.forms import GovukDateField, GovukForm, MoneyField
 from ehcbudgets.offer.models import ManagementMode
 from ehcbudgets.people.models import Contact
 
 from .models import PanelOutcome, RefusalReason, RequestChannel
-
-
-class MoneyField(forms.CharField):
-    """Pounds and pence typed as text (GOV.UK guidance), cleaned to a Decimal with two places."""
-
-    def __init__(self, *, label: str, required: bool = True, **kwargs):
-        super().__init__(
-            label=label, required=required, widget=MoneyInput(attrs={"class": "govuk-input--width-10"}), **kwargs
-        )
-        self.name_for_errors = label[0].lower() + label[1:]
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value in ("", None):
-            return None
-        text = value.strip().replace(",", "").removeprefix("£").strip()
-        try:
-            amount = Decimal(text)
-        except InvalidOperation as exc:
-            raise forms.ValidationError(f"Enter the {self.name_for_errors} in pounds and pence, like 1250.00") from exc
-        if not amount.is_finite() or amount < 0:
-            raise forms.ValidationError(f"Enter the {self.name_for_errors} in pounds and pence, like 1250.00")
-        if amount != amount.quantize(Decimal("0.01")):
-            raise forms.ValidationError(f"The {self.name_for_errors} can have at most 2 decimal places (pence)")
-        if amount >= Decimal("10000000"):
-            raise forms.ValidationError(f"The {self.name_for_errors} must be less than £10,000,000")
-        return amount.quantize(Decimal("0.01"))
 
 
 def _contact_label(contact: Contact) -> str:
@@ -73,6 +44,7 @@ class BudgetStartForm(GovukForm):
     submit_label = "Start costing"
     period_start = GovukDateField(label="Start of the budget period", example="1 12 2026")
     indicative_amount = MoneyField(
+        allow_zero=True,
         label="Indicative amount (optional)",
         required=False,
         help_text="An early estimate you gave the family, kept apart from the final amount.",
@@ -143,7 +115,9 @@ class DirectPaymentCaseForm(GovukForm):
 
 class SubmitForm(GovukForm):
     submit_label = "Send for approval"
-    final_amount = MoneyField(label="Final amount of the budget", help_text="At least the total of the costed lines.")
+    final_amount = MoneyField(
+        label="Final amount of the budget", allow_zero=True, help_text="At least the total of the costed lines."
+    )
 
 
 class RefusalForm(GovukForm):

@@ -210,14 +210,20 @@ class DecisionKind(models.TextChoices):
 class RefusalReason(models.TextChoices):
     NO_PLAN = "no_plan", "There is no EHC plan and none is being prepared"
     OUTSIDE_WINDOW = "outside_window", "The request was made outside the times the council's policy allows"
-    BLOCK_CONTRACT = "block_contract", "The provision is bought through a block contract (DOMAIN R4)"
-    PLACEMENT = "placement", "A placement cannot be paid by direct payment (DOMAIN R9)"
+    BLOCK_CONTRACT = (
+        "block_contract",
+        "The support is bought through one contract for many children, so the council arranges it",
+    )
+    PLACEMENT = "placement", "A place at a school, college or setting is never paid by direct payment"
     RECIPIENT_NOT_ELIGIBLE = "recipient_not_eligible", "The person who would receive the payments is not eligible"
-    TEST_A = "r12_a", "The payments would not secure the agreed provision (R12a)"
-    TEST_B = "r12_b", "The recipient would not act in the child's best interests (R12b)"
-    TEST_C = "r12_c", "Direct payments would harm other services (R12c)"
-    TEST_D = "r12_d", "Direct payments would not be an efficient use of resources (R12d)"
-    SETTING_AGREEMENT = "setting_agreement", "The setting has not agreed to the provision on its premises (R13)"
+    TEST_A = "r12_a", "We are not satisfied the payments would be used to secure the agreed support"
+    TEST_B = "r12_b", "We are not satisfied the payments would be used in the child's best interests"
+    TEST_C = "r12_c", "Direct payments would harm the services we provide to other children and young people"
+    TEST_D = "r12_d", "Direct payments would not be an efficient use of the council's resources"
+    SETTING_AGREEMENT = (
+        "setting_agreement",
+        "The school, college or setting has not agreed to the support on its premises",
+    )
     OTHER = "other", "Another reason, given in words"
 
 

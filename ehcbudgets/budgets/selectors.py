@@ -117,7 +117,7 @@ def approval_blockers(*, budget: Budget) -> list[str]:
     if budget.final_amount is None:
         blockers.append("Enter the final amount of the budget")
     elif not rules.budget_is_sufficient(final_amount=budget.final_amount, costed_total=budget.costed_total):
-        blockers.append("The final amount is less than the costed lines, so the budget is insufficient (R5)")
+        blockers.append("The final amount is less than the costed lines, so the budget is insufficient")
     referrals = list(budget.panel_referrals.all())
     if any(line.needs_panel for line in lines) and not any(r.outcome == PanelOutcome.AGREED for r in referrals):
         blockers.append("Lines outside the local offer need the SEN panel's agreement")
@@ -136,12 +136,12 @@ def approval_blockers(*, budget: Budget) -> list[str]:
             funding_stream=line.funding_stream,
             delivered_at=line.provision_item.delivered_at,
         ) and not (line.setting_agreement_name and line.setting_agreement_role and line.setting_agreement_on):
-            blockers.append(f"{line.offer_item.name}: record the setting's written agreement (name, role, date) (R13)")
+            blockers.append(f"{line.offer_item.name}: record the setting's written agreement (name, role, date)")
     paid = [line for line in lines if line.management_mode in PAID_TO_FAMILY]
     if paid:
         case = getattr(budget, "direct_payment_case", None)
         if case is None:
-            blockers.append("Record who would receive the direct payments and the council's findings (R10, R12)")
+            blockers.append("Record who would receive the direct payments and the council's four findings")
         else:
             recipient = case.recipient
             facts = rules.RecipientFacts(
@@ -154,7 +154,7 @@ def approval_blockers(*, budget: Budget) -> list[str]:
                 only_social_care=all(line.funding_stream == "social_care" for line in paid),
             )
             blockers += [f"Recipient: {p}" for p in rules.recipient_problems(facts)]
-            blockers += [f"Record evidence that {t} (R12)" for t in rules.r12_missing(case.__dict__)]
+            blockers += [f"Record evidence that {t}" for t in rules.r12_missing(case.__dict__)]
     return blockers
 
 

@@ -248,7 +248,7 @@ def budget_start(
     child = request.child
     plan = current_plan(child=child)
     if not rules.request_is_eligible(plan):
-        raise ValidationError("The child has no plan that a budget can be built from (R1)")
+        raise ValidationError("The child has no plan that a budget can be built from")
     period_end = period_end or add_months(period_start, 12) - timedelta(days=1)
     if period_end <= period_start:
         raise ValidationError({"period_end": "The end of the budget period must be after its start"})
@@ -446,7 +446,7 @@ def budget_recalculate(*, actor, budget: Budget, reason: str) -> Budget:
                 "raised_on": today(),
                 "message": (
                     f"The agreed budget of {format_money(budget.final_amount)} no longer covers its lines, which "
-                    f"now cost {format_money(budget.costed_total)} ({reason}). Review the direct payments (R17)."
+                    f"now cost {format_money(budget.costed_total)} ({reason}). Review the direct payments."
                 ),
             },
         )

@@ -1,5 +1,7 @@
 """Form helpers: GOV.UK layout through crispy-forms-gds, and service errors shown against their fields."""
 
+from decimal import Decimal, InvalidOperation
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Layout, Size
 from django import forms
@@ -77,3 +79,46 @@ class GovukDateField:
         field.error_messages["required"] = f"Enter {label[0].lower() + label[1:]}"
         field.error_messages["incomplete"] = f"{name} must include a day, month and year"
         return field
+
+
+class MoneyField(forms.CharField):
+    """An amount of money typed as text ("25.60", "£1,450"), cleaned to a Decimal of pounds and pence."""
+
+    def __init__(
+        self,
+        *,
+        label: str,
+        noun: str = "",
+        required: bool = True,
+        allow_zero: bool = False,
+        maximum: Decimal = Decimal("1000000"),
+        **kwargs,
+    ):
+        self.noun = noun or label[0].lower() + label[1:]
+        self.allow_zero, self.maximum = allow_zero, maximum
+        super().__init__(
+            label=label,
+            required=required,
+            widget=MoneyInput(attrs={"class": "govuk-input--width-10"}),
+            error_messages={"required": f"Enter the {self.noun}"},
+            **kwargs,
+        )
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in ("", None):
+            return None
+        wrong = f"Enter the {self.noun} in pounds and pence, like 25.60"
+        text = value.strip().replace(",", "").removeprefix("£").strip()
+        try:
+            amount = Decimal(text)
+        except InvalidOperation as exc:
+            raise forms.ValidationError(wrong) from exc
+        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+            raise forms.ValidationError(wrong)
+        name = self.noun[0].upper() + self.noun[1:]
+        if amount < 0 or (amount == 0 and not self.allow_zero):
+            raise forms.ValidationError(f"{name} must be {'£0 or more' if self.allow_zero else 'more than £0'}")
+        if amount >= self.maximum:
+            raise forms.ValidationError(f"{name} must be less than £{self.maximum:,}")
+        return amount.quantize(Decimal("0.01"))

@@ -9,7 +9,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from ehcbudgets.core.dates import today
-from ehcbudgets.core.forms import GovukDateField, GovukForm, MoneyInput
+from ehcbudgets.core.forms import GovukDateField, GovukForm, MoneyField
 from ehcbudgets.councils.models import CouncilPolicy, OutOfWindowRequests, PaymentFrequency, ReturnFrequency
 from ehcbudgets.plans.models import FundingStream, Unit
 
@@ -17,39 +17,6 @@ from .models import Category, Funder, ManagementMode
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 CODE_PATTERN = re.compile(r"^[A-Z0-9-]{2,20}$")
-
-
-class MoneyField(forms.CharField):
-    """An amount of money typed as text ("25.60", "£1,450"), cleaned to a Decimal of pounds and pence."""
-
-    def __init__(self, *, label: str, noun: str, required: bool = True, maximum: Decimal = Decimal("1000000"), **kw):
-        self.noun, self.maximum = noun, maximum
-        super().__init__(
-            label=label,
-            required=required,
-            widget=MoneyInput(attrs={"class": "govuk-input--width-10"}),
-            error_messages={"required": f"Enter the {noun}"},
-            **kw,
-        )
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value in ("", None):
-            return None
-        wrong = f"Enter the {self.noun} in pounds and pence, like 25.60"
-        text = value.strip().replace(",", "").removeprefix("£").strip()
-        try:
-            amount = Decimal(text)
-        except InvalidOperation as exc:
-            raise forms.ValidationError(wrong) from exc
-        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-            raise forms.ValidationError(wrong)
-        name = self.noun[0].upper() + self.noun[1:]
-        if amount <= 0:
-            raise forms.ValidationError(f"{name} must be more than £0")
-        if amount >= self.maximum:
-            raise forms.ValidationError(f"{name} must be less than £{self.maximum:,}")
-        return amount.quantize(Decimal("0.01"))
 
 
 def _yes_no(*, label: str, error: str, help_text: str = "") -> forms.ChoiceField:

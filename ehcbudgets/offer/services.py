@@ -87,7 +87,7 @@ def _check_item(item: OfferItem) -> None:
     item.code = (item.code or "").strip().upper()
     item.contract_reference = (item.contract_reference or "").strip()
     if item.category == "placement" and (item.allows_direct_payment or item.allows_third_party):
-        errors["allows_direct_payment"] = "A placement can never be a direct payment (DOMAIN R9)"
+        errors["allows_direct_payment"] = "A place at a school, college or setting can never be a direct payment"
     if item.block_contract:
         if not item.contract_reference:
             errors["contract_reference"] = "Enter the contract's reference, so families can be told which it is"

@@ -231,7 +231,7 @@ def test_request_to_section_j_over_the_api(
     assert line["setting_agreement_role"] == "Headteacher"
 
     blockers = api.get(f"/budgets/{budget['id']}").json()["approval_blockers"]
-    assert any("R10, R12" in blocker for blocker in blockers)
+    assert any("the council's four findings" in blocker for blocker in blockers)
 
     response = api.put(f"/budgets/{budget['id']}/direct-payment-case", {"recipient": parent_contact.pk, **EVIDENCE})
     assert response.status_code == 200, response.content
@@ -430,8 +430,8 @@ def test_what_blocks_approval_comes_back_as_errors_without_a_field(api, budget, 
 
     assert error_fields(response) == {None}
     messages = [error["message"] for error in response.json()["errors"]]
-    assert any("R13" in message for message in messages)
-    assert any("R10, R12" in message for message in messages)
+    assert any("the setting's written agreement" in message for message in messages)
+    assert any("the council's four findings" in message for message in messages)
 
 
 def test_a_direct_payment_recipient_must_be_linked_to_the_child(api, budget, other_child, officer):

@@ -195,7 +195,7 @@ def test_r9_a_placement_as_a_direct_payment_shows_the_error_against_the_question
     response = admin_client.post(
         reverse("council:offer_item_create"), _item_post(category=Category.PLACEMENT, unit="day")
     )
-    _shows_error(response, "A placement can never be a direct payment")
+    _shows_error(response, "A place at a school, college or setting can never be a direct payment")
     assert '<a href="#id_modes' in _text(response)  # the summary links to the question that asks it
     assert not OfferItem.objects.filter(council=council).exists()
 
