@@ -30,6 +30,16 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/plans/{plan_id}/reviews/{review_id}/decision"),
     ("get", "/api/v1/offer/items"),
     ("get", "/api/v1/offer/items/{item_id}/rates"),
+    ("post", "/api/v1/offer/items"),
+    ("patch", "/api/v1/offer/items/{item_id}"),
+    ("post", "/api/v1/offer/items/{item_id}/rates"),
+    ("get", "/api/v1/council/policy"),
+    ("post", "/api/v1/council/policy"),
+    ("get", "/api/v1/children/{child_id}/letters"),
+    ("get", "/api/v1/letters/{letter_id}"),
+    ("get", "/api/v1/letters/{letter_id}/pdf"),
+    ("get", "/api/v1/public/councils"),
+    ("get", "/api/v1/public/councils/{code}/offer"),
     ("get", "/api/v1/children/{child_id}/budget-requests"),
     ("post", "/api/v1/children/{child_id}/budget-requests"),
     ("get", "/api/v1/budget-requests/{request_id}"),
@@ -79,10 +89,21 @@ def test_every_route_is_documented_with_a_summary_tags_and_a_unique_id(document)
     assert len(ids) == len(set(ids))
 
 
-def test_every_route_needs_a_token_or_a_session(document):
+def test_every_route_but_the_public_offer_needs_a_token_or_a_session(document):
     assert set(document["components"]["securitySchemes"]) == {"TokenAuth", "SessionAuth"}
     assert document["components"]["securitySchemes"]["TokenAuth"] == {"type": "http", "scheme": "bearer"}
-    assert all(op["security"] for op in _operations(document).values())
+    operations = _operations(document)
+    public = {key for key in operations if key[1].startswith("/api/v1/public/")}
+    assert public == {("get", "/api/v1/public/councils"), ("get", "/api/v1/public/councils/{code}/offer")}
+    assert all(op["security"] for key, op in operations.items() if key not in public)
+    assert not any(operations[key].get("security") for key in public)
+
+
+def test_the_letter_pdf_is_documented_as_a_pdf(document):
+    responses = _operations(document)[("get", "/api/v1/letters/{letter_id}/pdf")]["responses"]
+
+    assert set(responses["200"]["content"]) == {"application/pdf"}
+    assert "application/problem+json" in responses["404"]["content"]
 
 
 def test_refusals_are_documented_as_problem_json(document):
