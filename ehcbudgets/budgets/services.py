@@ -14,6 +14,7 @@ from ehcbudgets.accounts.permissions import Perm, has_perm
 from ehcbudgets.audit.services import audit_record
 from ehcbudgets.core.dates import add_months, format_date, today
 from ehcbudgets.core.money import format_money
+from ehcbudgets.core.services import only_fields
 from ehcbudgets.councils.selectors import policy_in_force
 from ehcbudgets.offer.models import ManagementMode, OfferItem
 from ehcbudgets.offer.selectors import offer_items, rate_in_force
@@ -323,9 +324,7 @@ def budget_line_set(*, actor, budget: Budget, provision_item, line: BudgetLine |
     _require_staff_of(actor, budget.council_id)
     budget = _lock_budget(budget)
     _require_editable(budget)
-    unknown = set(fields) - LINE_FIELDS
-    if unknown:
-        raise ValidationError(f"These fields cannot be set: {', '.join(sorted(unknown))}")
+    only_fields(fields, LINE_FIELDS)
     if provision_item.plan_id != budget.plan_id:
         raise ValidationError(
             {"provision_item": "Choose provision from this child's plan: nothing outside it is funded"}

@@ -1,15 +1,13 @@
 """Council staff pages for personal budgets: requests, costing, decisions, panel, reviews and Section J."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from ehcbudgets.accounts.decorators import require
 from ehcbudgets.accounts.permissions import Perm, has_perm
 from ehcbudgets.core.dates import format_date, today
 from ehcbudgets.core.money import format_money
-from ehcbudgets.core.views import form_page
+from ehcbudgets.core.views import confirm_page, form_page
 from ehcbudgets.offer.selectors import offer_items
 from ehcbudgets.people.selectors import child_get, contacts_of
 
@@ -46,18 +44,6 @@ def _budget_of(request, pk, budget_pk):
         council_id=child.council_id,
     )
     return child, budget
-
-
-def _act(request, action, success_message: str, success_url: str):
-    """Run a service for a confirm button; its refusals come back to the page as an error summary."""
-    try:
-        action()
-    except PermissionDenied as exc:
-        return [str(exc) or "Your role does not allow this."]
-    except ValidationError as exc:
-        return exc.messages
-    messages.success(request, success_message)
-    return redirect(success_url)
 
 
 @require(Perm.BUDGET_PREPARE)
@@ -212,26 +198,21 @@ def budget_submit(request, pk, budget_pk):
 @require(Perm.BUDGET_DECIDE)
 def budget_approve(request, pk, budget_pk):
     child, budget = _budget_of(request, pk, budget_pk)
-    errors = []
-    if request.method == "POST":
-        result = _act(
-            request,
-            lambda: services.budget_approve(actor=request.user, budget=budget),
-            "Budget agreed and the decision letter sent",
-            _budget_url(budget),
-        )
-        if not isinstance(result, list):
-            return result
-        errors = result
     context = {
         "child": child,
         "budget": budget,
-        "errors": errors,
         "blockers": selectors.approval_blockers(budget=budget),
         "totals": selectors.totals(budget=budget),
         "prepared_it": request.user.pk in (budget.prepared_by_id, budget.submitted_by_id),
     }
-    return render(request, "budgets/approve.html", context)
+    return confirm_page(
+        request,
+        action=lambda: services.budget_approve(actor=request.user, budget=budget),
+        template="budgets/approve.html",
+        context=context,
+        success_message="Budget agreed and the decision letter sent",
+        success_url=_budget_url(budget),
+    )
 
 
 @require(Perm.BUDGET_DECIDE)
@@ -291,18 +272,14 @@ def panel_decide(request, pk, budget_pk, referral_pk):
 @require(Perm.BUDGET_PREPARE)
 def section_j(request, pk, budget_pk):
     child, budget = _budget_of(request, pk, budget_pk)
-    errors = []
-    if request.method == "POST":
-        result = _act(
-            request,
-            lambda: services.section_j_issue(actor=request.user, budget=budget),
-            "Section J written and sent",
-            _budget_url(budget),
-        )
-        if not isinstance(result, list):
-            return result
-        errors = result
-    return render(request, "budgets/section_j.html", {"child": child, "budget": budget, "errors": errors})
+    return confirm_page(
+        request,
+        action=lambda: services.section_j_issue(actor=request.user, budget=budget),
+        template="budgets/section_j.html",
+        context={"child": child, "budget": budget},
+        success_message="Section J written and sent",
+        success_url=_budget_url(budget),
+    )
 
 
 @require(Perm.BUDGET_PREPARE)

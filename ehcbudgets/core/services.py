@@ -33,3 +33,11 @@ def apply_changes(obj: models.Model, changes: dict) -> tuple[dict, dict]:
 def unchanged(obj: models.Model, before: dict) -> bool:
     """Whether a change left every field as it was: such an update saves nothing and writes no audit event."""
     return snapshot(obj) == before
+
+
+def only_fields(fields: dict, allowed: set[str]) -> dict:
+    """The fields a service may set; any other name is refused rather than silently ignored."""
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(f"These fields cannot be set: {', '.join(sorted(unknown))}")
+    return fields

@@ -1,7 +1,7 @@
 """Pages that belong to no stage of the chain, and the one helper every form page uses."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
@@ -47,6 +47,23 @@ def form_page(
         **(extra or {}),
     }
     return render(request, template, context)
+
+
+def confirm_page(request, *, action, template: str, context: dict, success_message: str, success_url: str):
+    """A page with one button that runs a service; its refusals come back to the page as an error summary and
+    change nothing."""
+    errors = []
+    if request.method == "POST":
+        try:
+            action()
+        except PermissionDenied as exc:
+            errors = [str(exc) or "Your role does not allow this."]
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, success_message)
+            return redirect(success_url)
+    return render(request, template, {**context, "errors": errors})
 
 
 def paginate(request, queryset, per_page: int):

@@ -10,7 +10,7 @@ from django.db.models import Max
 from ehcbudgets.accounts.permissions import Perm, has_perm
 from ehcbudgets.audit.services import audit_record, snapshot
 from ehcbudgets.core.dates import format_date
-from ehcbudgets.core.services import apply_changes, unchanged, validate_and_save
+from ehcbudgets.core.services import apply_changes, only_fields, unchanged, validate_and_save
 from ehcbudgets.councils.models import CouncilPolicy
 
 from . import signals
@@ -75,13 +75,6 @@ def _require_manager(actor, council_id) -> None:
         raise PermissionDenied("Only the council's administrator can change its local offer and policy.")
 
 
-def _only(fields: dict, allowed: set[str]) -> dict:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValidationError(f"These fields cannot be set: {', '.join(sorted(unknown))}")
-    return fields
-
-
 def _check_item(item: OfferItem) -> None:
     errors = {}
     item.code = (item.code or "").strip().upper()
@@ -103,7 +96,7 @@ def _check_item(item: OfferItem) -> None:
 def offer_item_create(*, actor, council, **fields) -> OfferItem:
     """Add an item to the council's local offer; its funder defaults from its funding stream (DOMAIN R27)."""
     _require_manager(actor, council.pk)
-    fields = _only(fields, OFFER_FIELDS)
+    fields = only_fields(fields, OFFER_FIELDS)
     if not fields.get("funder") and fields.get("funding_stream") in STREAM_FUNDER:
         fields["funder"] = STREAM_FUNDER[fields["funding_stream"]]
     item = OfferItem(council=council, **fields)
@@ -126,7 +119,7 @@ def offer_item_update(*, actor, item: OfferItem, **fields) -> OfferItem:
     """Change an item of the local offer, under the same rules as adding one (DOMAIN R4, R9); a change that
     changes nothing saves nothing and writes no audit event."""
     _require_manager(actor, item.council_id)
-    fields = _only(fields, OFFER_FIELDS)
+    fields = only_fields(fields, OFFER_FIELDS)
     item = OfferItem.objects.select_for_update().get(pk=item.pk, council_id=item.council_id)
     if "funder" in fields and not fields["funder"]:
         fields["funder"] = STREAM_FUNDER.get(fields.get("funding_stream") or item.funding_stream, "")
@@ -249,7 +242,7 @@ def restriction_set_active(*, actor, restriction: SpendingRestriction, active: b
 def council_policy_add(*, actor, council, effective_from: date, **values) -> CouncilPolicy:
     """A new dated policy record; values not given carry over from the policy in force the day before."""
     _require_manager(actor, council.pk)
-    values = _only(values, POLICY_FIELDS)
+    values = only_fields(values, POLICY_FIELDS)
     if CouncilPolicy.objects.filter(council=council, effective_from=effective_from).exists():
         raise ValidationError({"effective_from": "There is already a policy from that date: choose another date"})
     previous = CouncilPolicy.objects.filter(council=council, effective_from__lt=effective_from).first()

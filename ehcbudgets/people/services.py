@@ -5,7 +5,7 @@ from django.db import transaction
 
 from ehcbudgets.audit.services import audit_record, snapshot
 from ehcbudgets.core.dates import today
-from ehcbudgets.core.services import apply_changes, unchanged, validate_and_save
+from ehcbudgets.core.services import apply_changes, only_fields, unchanged, validate_and_save
 
 from .models import Child, Contact, Relationship
 
@@ -46,17 +46,10 @@ def _check_child(child: Child) -> None:
         raise ValidationError({"council_reference": "Another child in this council already has this reference"})
 
 
-def _only(fields: dict, allowed: set[str]) -> dict:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValidationError(f"These fields cannot be set: {', '.join(sorted(unknown))}")
-    return fields
-
-
 @transaction.atomic
 def child_create(*, actor, council, **fields) -> Child:
     """Record a new child or young person in a council."""
-    child = Child(council=council, **_only(fields, CHILD_FIELDS))
+    child = Child(council=council, **only_fields(fields, CHILD_FIELDS))
     _check_child(child)
     validate_and_save(child)
     audit_record(
@@ -74,7 +67,7 @@ def child_create(*, actor, council, **fields) -> Child:
 def child_update(*, actor, child: Child, **fields) -> Child:
     """Change a child's details."""
     child = Child.objects.select_for_update().get(pk=child.pk)
-    before, _ = apply_changes(child, _only(fields, CHILD_FIELDS))
+    before, _ = apply_changes(child, only_fields(fields, CHILD_FIELDS))
     _check_child(child)
     if unchanged(child, before):
         return child
@@ -110,7 +103,7 @@ def _check_contact(contact: Contact) -> None:
 @transaction.atomic
 def contact_create(*, actor, child: Child, **fields) -> Contact:
     """Add a family contact (a young person can be their own contact)."""
-    contact = Contact(council_id=child.council_id, child=child, **_only(fields, CONTACT_FIELDS))
+    contact = Contact(council_id=child.council_id, child=child, **only_fields(fields, CONTACT_FIELDS))
     _check_contact(contact)
     validate_and_save(contact)
     audit_record(
@@ -128,7 +121,7 @@ def contact_create(*, actor, child: Child, **fields) -> Contact:
 def contact_update(*, actor, contact: Contact, **fields) -> Contact:
     """Change a contact's details, capacity or R11 flag."""
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
-    before, _ = apply_changes(contact, _only(fields, CONTACT_FIELDS))
+    before, _ = apply_changes(contact, only_fields(fields, CONTACT_FIELDS))
     _check_contact(contact)
     if unchanged(contact, before):
         return contact

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from ehcbudgets.audit.services import audit_record, snapshot
 from ehcbudgets.core.dates import format_date, today
-from ehcbudgets.core.services import apply_changes, unchanged, validate_and_save
+from ehcbudgets.core.services import apply_changes, only_fields, unchanged, validate_and_save
 from ehcbudgets.people import rules as age_rules
 
 from . import rules, signals
@@ -17,13 +17,6 @@ from .models import SECTION_DEFAULT_STREAM, Outcome, Plan, PlanReview, PlanStatu
 OUTCOME_FIELDS = {"text", "by_when"}
 PROVISION_FIELDS = {"section", "description", "quantity", "unit", "frequency", "delivered_at", "funding_stream"}
 LOCKED_MESSAGE = "This plan is {status}: start a review or a re-assessment before changing it"
-
-
-def _only(fields: dict, allowed: set[str]) -> dict:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValidationError(f"These fields cannot be set: {', '.join(sorted(unknown))}")
-    return fields
 
 
 def _lock(plan: Plan) -> Plan:
@@ -161,7 +154,7 @@ def outcome_update(*, actor, outcome: Outcome, **fields) -> Outcome:
     outcome = Outcome.objects.get(pk=outcome.pk)
     if "text" in fields:
         fields["text"] = (fields["text"] or "").strip()
-    before, _ = apply_changes(outcome, _only(fields, OUTCOME_FIELDS))
+    before, _ = apply_changes(outcome, only_fields(fields, OUTCOME_FIELDS))
     if unchanged(outcome, before):
         return outcome
     validate_and_save(outcome)
@@ -182,7 +175,7 @@ def provision_create(*, actor, plan: Plan, outcomes=(), **fields) -> ProvisionIt
     """Add provision to section F, G, H1 or H2, linked to the outcomes it serves."""
     plan = _lock(plan)
     _require_editable(plan)
-    fields = _only(fields, PROVISION_FIELDS)
+    fields = only_fields(fields, PROVISION_FIELDS)
     if not fields.get("funding_stream") and fields.get("section") in SECTION_DEFAULT_STREAM:
         fields["funding_stream"] = SECTION_DEFAULT_STREAM[fields["section"]]
     item = ProvisionItem(council_id=plan.council_id, plan=plan, **fields)
@@ -207,7 +200,7 @@ def provision_update(*, actor, item: ProvisionItem, outcomes=None, **fields) -> 
     plan = _lock(item.plan)
     _require_editable(plan)
     item = ProvisionItem.objects.get(pk=item.pk)
-    before, _ = apply_changes(item, _only(fields, PROVISION_FIELDS))
+    before, _ = apply_changes(item, only_fields(fields, PROVISION_FIELDS))
     new_outcomes = None if outcomes is None else _check_outcome_links(plan, outcomes)
     same_outcomes = new_outcomes is None or {o.pk for o in new_outcomes} == set(before.get("outcomes") or [])
     if unchanged(item, before) and same_outcomes:

@@ -1,14 +1,12 @@
 """Council staff pages that change a plan: status, outcomes, provision and reviews."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from ehcbudgets.accounts.decorators import require
 from ehcbudgets.accounts.permissions import Perm
 from ehcbudgets.core.dates import today
-from ehcbudgets.core.views import form_page
+from ehcbudgets.core.views import confirm_page, form_page
 from ehcbudgets.people.selectors import child_get
 
 from . import rules, services
@@ -159,16 +157,14 @@ def provision_edit(request, pk, plan_pk, item_pk):
 def provision_delete(request, pk, plan_pk, item_pk):
     child, plan = _plan_of(request, pk, plan_pk)
     item = get_object_or_404(ProvisionItem, pk=item_pk, plan=plan, council_id=plan.council_id)
-    error = None
-    if request.method == "POST":
-        try:
-            services.provision_delete(actor=request.user, item=item)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
-            messages.success(request, "Provision removed")
-            return redirect(_child_url(child, "#plan"))
-    return render(request, "plans/provision_delete.html", {"child": child, "item": item, "error": error})
+    return confirm_page(
+        request,
+        action=lambda: services.provision_delete(actor=request.user, item=item),
+        template="plans/provision_delete.html",
+        context={"child": child, "item": item},
+        success_message="Provision removed",
+        success_url=_child_url(child, "#plan"),
+    )
 
 
 @require(Perm.PLAN_REVIEW)

@@ -3,7 +3,7 @@
 Records are made through the services, as the pages make them, so the API reads what production would hold.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,6 +13,7 @@ from ehcbudgets.accounts.models import ApiToken, Role, User
 from ehcbudgets.accounts.permissions import Perm, has_perm
 from ehcbudgets.core.dates import today
 from ehcbudgets.councils.models import ICB, Council
+from ehcbudgets.offer import services as offer
 from ehcbudgets.people import services as people
 from ehcbudgets.people.models import Relationship
 from ehcbudgets.plans import services as plans
@@ -250,3 +251,30 @@ def plan_b(officer_b, child_b):
 def final_plan(officer, plan):
     """The plan issued as final 60 days ago, so a review can be recorded."""
     return plans.plan_set_status(actor=officer, plan=plan, status=PlanStatus.FINAL, on=today() - timedelta(days=60))
+
+
+@pytest.fixture
+def admin(make_user, council_a):
+    """Council A's administrator, who alone changes its local offer and rates."""
+    return make_user(Role.COUNCIL_ADMIN, council=council_a)
+
+
+@pytest.fixture
+def priced_item(admin, council_a):
+    """priced_item(code, name, category, stream, unit, rate, **extra): council A's item, priced since 2020."""
+
+    def make(code, name, category, stream, unit, rate, **extra):
+        made = offer.offer_item_create(
+            actor=admin,
+            council=council_a,
+            code=code,
+            name=name,
+            category=category,
+            funding_stream=stream,
+            unit=unit,
+            **extra,
+        )
+        offer.rate_add(actor=admin, item=made, amount=Decimal(rate), effective_from=date(2020, 1, 1))
+        return made
+
+    return make

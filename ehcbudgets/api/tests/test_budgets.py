@@ -49,28 +49,11 @@ def manager_b(make_user, council_b):
 
 
 @pytest.fixture
-def admin(make_user, council_a):
-    return make_user(Role.COUNCIL_ADMIN, council=council_a)
-
-
-@pytest.fixture
-def catalogue(admin, council_a):
+def catalogue(admin, council_a, priced_item):
     """Council A's local offer: teaching support (any way of holding it), speech therapy bought through a block
     contract, and a placement; each priced since 2020, teaching support with a new rate next month."""
 
-    def item(code, name, category, stream, unit, rate, **extra):
-        made = offer.offer_item_create(
-            actor=admin,
-            council=council_a,
-            code=code,
-            name=name,
-            category=category,
-            funding_stream=stream,
-            unit=unit,
-            **extra,
-        )
-        offer.rate_add(actor=admin, item=made, amount=Decimal(rate), effective_from=date(2020, 1, 1))
-        return made
+    item = priced_item
 
     no_family_payments = {"allows_direct_payment": False, "allows_third_party": False}
     items = {

@@ -1,7 +1,7 @@
 """Letters, the public local offer and the council administrator's changes to the offer and policy through the API:
 who may read or change what, the PDF download's headers, and the services' rules answered as problem+json."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -15,11 +15,6 @@ from ehcbudgets.offer.models import OfferItem, Rate
 from .conftest import Api, error_fields, problem_of
 
 # Fixtures
-
-
-@pytest.fixture
-def admin(make_user, council_a):
-    return make_user(Role.COUNCIL_ADMIN, council=council_a)
 
 
 @pytest.fixture
@@ -39,23 +34,11 @@ def other_letter(other_child):
 
 
 @pytest.fixture
-def catalogue(admin, council_a):
+def catalogue(admin, council_a, priced_item):
     """Council A's offer: teaching support with a new rate from today and another next month, speech therapy
     through a block contract, an item outside the local offer, a placement, and an item no longer offered."""
 
-    def item(code, name, category, stream, unit, rate, **extra):
-        made = offer.offer_item_create(
-            actor=admin,
-            council=council_a,
-            code=code,
-            name=name,
-            category=category,
-            funding_stream=stream,
-            unit=unit,
-            **extra,
-        )
-        offer.rate_add(actor=admin, item=made, amount=Decimal(rate), effective_from=date(2020, 1, 1))
-        return made
+    item = priced_item
 
     no_family_payments = {"allows_direct_payment": False, "allows_third_party": False}
     items = {
