@@ -20,7 +20,7 @@ NEW_FROM = date(2026, 4, 1)
 
 # Written out from DOMAIN.md, apart from the model, so that a change to a default has to change both.
 DOMAIN_DEFAULTS = [
-    ("reduction_notice_days", 28),  # R21 notice period
+    ("reduction_notice_days", 28),  # R21, R22 notice before a reduction or a stop
     ("decision_target_working_days", 10),  # R35
     ("surplus_threshold_weeks", 8),  # R32
     ("contingency_min_weeks", 4),  # R32
@@ -29,7 +29,7 @@ DOMAIN_DEFAULTS = [
     ("default_payment_frequency", "four_weekly"),  # R35
     ("suspension_after_weeks", 4),  # R35
     ("retention_years", 7),  # R35
-    ("recovery_due_days", 14),  # R32
+    ("recovery_due_days", 14),  # R23 repayment due
     ("pa_min_age", 18),  # R34
     ("pa_exception_min_age", 16),  # R34
     ("pa_min_budget", None),  # R34: no minimum unless the council sets one
