@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404
 
 from ehcbudgets.core.dates import today
 from ehcbudgets.offer.models import ManagementMode, OfferItem
-from ehcbudgets.offer.selectors import offer_items
 from ehcbudgets.people.selectors import children_visible_to
 
 from . import rules
@@ -17,7 +16,6 @@ from .models import (
     Budget,
     BudgetLine,
     BudgetRequest,
-    BudgetStatus,
     Decision,
     DecisionReviewRequest,
     PanelOutcome,
@@ -61,11 +59,6 @@ def budget_requests_of(*, child) -> QuerySet[BudgetRequest]:
     )
 
 
-def agreed_budget(*, plan) -> Budget | None:
-    """The plan's agreed budget, if there is one."""
-    return Budget.objects.filter(council_id=plan.council_id, plan=plan, status=BudgetStatus.APPROVED).first()
-
-
 def decisions_of(*, child) -> QuerySet[Decision]:
     return Decision.objects.filter(council_id=child.council_id, request__child=child).select_related("line", "letter")
 
@@ -84,12 +77,6 @@ def suggest_offer_item(*, provision_item, candidates: list[OfferItem]) -> OfferI
         return None
     wanted = _words(provision_item.description)
     return max(matching, key=lambda i: (len(wanted & _words(f"{i.name} {i.description}")), i.in_local_offer, -i.pk))
-
-
-def suggestions_for(*, plan, council) -> dict[int, OfferItem | None]:
-    """A suggested offer item for each provision item of the plan."""
-    candidates = list(offer_items(council=council))
-    return {p.pk: suggest_offer_item(provision_item=p, candidates=candidates) for p in plan.provision_items.all()}
 
 
 def totals(*, budget: Budget) -> dict:
