@@ -16,6 +16,7 @@ from ehcbudgets.core.dates import add_months, format_date, today
 from ehcbudgets.core.money import format_money
 from ehcbudgets.core.services import only_fields
 from ehcbudgets.councils.selectors import policy_in_force
+from ehcbudgets.letters.services import letter_issue
 from ehcbudgets.offer.models import ManagementMode, OfferItem
 from ehcbudgets.offer.selectors import offer_items, rate_in_force
 from ehcbudgets.people.models import Contact
@@ -60,8 +61,6 @@ def _audit(actor, action, obj, child, summary, **extra):
 
 def _letter(*, actor, child, kind, subject, template, context, recipient=None, related=None):
     """Send a letter; the letters app renders it as HTML and PDF, stores it and lists it on the child's page."""
-    from ehcbudgets.letters.services import letter_issue
-
     return letter_issue(
         actor=actor,
         child=child,

@@ -293,6 +293,7 @@ def test_r27_a_budget_from_one_funding_stream_is_not_integrated(stream):
 
 @pytest.mark.parametrize("streams", list(itertools.combinations(FundingStream.values, 2)))
 def test_r27_r30_a_budget_from_two_funding_streams_is_integrated(streams):
+    """Two funding streams make an integrated budget, as SEN2 counts them (DOMAIN R27, R30)."""
     assert rules.is_integrated(set(streams)) is True
 
 
