@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "ehcbudgets.letters",
     "ehcbudgets.offer",
     "ehcbudgets.budgets",
+    "ehcbudgets.ledger",
+    "ehcbudgets.payments",
     "ehcbudgets.api",
 ]
 

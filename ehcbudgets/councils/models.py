@@ -1,5 +1,7 @@
 """Tenants: councils, the ICBs that partner them, and each council's dated policy."""
 
+from datetime import date
+
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
@@ -93,6 +95,17 @@ class CouncilPolicy(CouncilOwned):
         choices=PaymentFrequency.choices,
         default=PaymentFrequency.FOUR_WEEKLY,
         help_text="How often direct payments are paid unless agreed otherwise (DOMAIN R35).",
+    )
+    payment_cycle_starts = models.DateField(
+        default=date(2026, 4, 6),
+        help_text="A day on which the council's weekly and 4-weekly payment cycles begin; cycle days follow every 7 "
+        "or 28 days from it (DOMAIN R35, ADR 9).",
+    )
+    notice_deemed_received_working_days = models.PositiveSmallIntegerField(
+        default=2,
+        validators=_between(0, 5),
+        help_text="Working days after sending that a notice is taken to have reached the family; a notice period "
+        "starts from then (DOMAIN R21 to R23, ADR 9).",
     )
     suspension_after_weeks = models.PositiveSmallIntegerField(
         default=4,

@@ -24,6 +24,15 @@ class LetterKind(models.TextChoices):
     DECISION_REVIEW_OUTCOME = "decision_review_outcome", "Outcome of a decision review"
     PANEL_DECISION = "panel_decision", "SEN panel decision"
     SECTION_J = "section_j", "Section J: personal budget"
+    DP_AGREEMENT = "dp_agreement", "Direct payment agreement"
+    DP_REDUCTION = "dp_reduction", "Notice to reduce direct payments"
+    DP_STOP = "dp_stop", "Notice to stop direct payments"
+    DP_SUSPENSION = "dp_suspension", "Direct payments suspended"
+    DP_RESUMPTION = "dp_resumption", "Direct payments resumed"
+    DP_RECIPIENT_CHANGE = "dp_recipient_change", "Direct payments: new recipient"
+    DP_CONSENT_WITHDRAWN = "dp_consent_withdrawn", "Direct payments: consent withdrawn"
+    DP_RECOVERY = "dp_recovery", "Notice to recover direct payments"
+    DP_RECONSIDERATION = "dp_reconsideration", "Outcome of a reconsideration"
     OTHER = "other", "Letter"
 
 
