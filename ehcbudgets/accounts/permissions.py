@@ -29,6 +29,12 @@ class Perm(StrEnum):
     PANEL_DECIDE = "panel.decide"
     DECISION_REVIEW = "decision.review"
     OFFER_MANAGE = "offer.manage"
+    DP_VIEW = "dp.view"
+    DP_MANAGE = "dp.manage"
+    DP_DECIDE = "dp.decide"
+    DP_CONSENT = "dp.consent"
+    PAYMENTS_RUN = "payments.run"
+    LEDGER_VIEW = "ledger.view"
 
 
 PERM_DESCRIPTIONS = {
@@ -50,6 +56,14 @@ PERM_DESCRIPTIONS = {
     Perm.PANEL_DECIDE: "Record the SEN panel's decision on items outside the local offer",
     Perm.DECISION_REVIEW: "Consider a family's request to review a refusal, and send the outcome",
     Perm.OFFER_MANAGE: "Change the local offer, the rate card, spending restrictions and the council's policy",
+    Perm.DP_VIEW: "See direct payment agreements, their schedules, payments, notices and recoveries",
+    Perm.DP_MANAGE: "Set up a direct payment agreement, send it, record consent, personal assistants, suspensions "
+    "and a change of recipient",
+    Perm.DP_DECIDE: "Decide to reduce or stop direct payments, or to recover money, with notice and reasons",
+    Perm.DP_CONSENT: "Consent to the direct payment agreement they receive, withdraw consent, ask for a "
+    "reconsideration",
+    Perm.PAYMENTS_RUN: "Prepare, approve (never their own), cancel and export payment runs; record money repaid",
+    Perm.LEDGER_VIEW: "See the direct payments ledger and its balances",
 }
 
 _OFFICER_WORK = {
@@ -63,19 +77,39 @@ _OFFICER_WORK = {
     Perm.BUDGET_VIEW,
     Perm.BUDGET_PREPARE,
     Perm.LETTERS_VIEW,
+    Perm.DP_VIEW,
+    Perm.DP_MANAGE,
 }
 
 MATRIX: dict[Role, frozenset[Perm]] = {
-    Role.PARENT_CARER: frozenset({Perm.FAMILY_VIEW, Perm.LETTERS_VIEW, Perm.BUDGET_ASK}),
-    Role.YOUNG_PERSON: frozenset({Perm.FAMILY_VIEW, Perm.LETTERS_VIEW, Perm.BUDGET_ASK}),
-    Role.NOMINEE: frozenset({Perm.FAMILY_VIEW, Perm.LETTERS_VIEW}),
+    Role.PARENT_CARER: frozenset({Perm.FAMILY_VIEW, Perm.LETTERS_VIEW, Perm.BUDGET_ASK, Perm.DP_CONSENT}),
+    Role.YOUNG_PERSON: frozenset({Perm.FAMILY_VIEW, Perm.LETTERS_VIEW, Perm.BUDGET_ASK, Perm.DP_CONSENT}),
+    Role.NOMINEE: frozenset({Perm.FAMILY_VIEW, Perm.LETTERS_VIEW, Perm.DP_CONSENT}),
     Role.THIRD_PARTY: frozenset({Perm.FAMILY_VIEW, Perm.LETTERS_VIEW, Perm.API_TOKENS}),
     Role.CASE_OFFICER: frozenset(_OFFICER_WORK | {Perm.AUDIT_VIEW, Perm.API_TOKENS}),
     Role.TEAM_MANAGER: frozenset(
-        _OFFICER_WORK | {Perm.AUDIT_VIEW, Perm.API_TOKENS, Perm.BUDGET_DECIDE, Perm.DECISION_REVIEW}
+        _OFFICER_WORK
+        | {
+            Perm.AUDIT_VIEW,
+            Perm.API_TOKENS,
+            Perm.BUDGET_DECIDE,
+            Perm.DECISION_REVIEW,
+            Perm.DP_DECIDE,
+            Perm.LEDGER_VIEW,
+        }
     ),
     Role.FINANCE_OFFICER: frozenset(
-        {Perm.CASES_VIEW, Perm.CONTACTS_VIEW, Perm.LETTERS_VIEW, Perm.BUDGET_VIEW, Perm.AUDIT_VIEW, Perm.API_TOKENS}
+        {
+            Perm.CASES_VIEW,
+            Perm.CONTACTS_VIEW,
+            Perm.LETTERS_VIEW,
+            Perm.BUDGET_VIEW,
+            Perm.AUDIT_VIEW,
+            Perm.API_TOKENS,
+            Perm.DP_VIEW,
+            Perm.PAYMENTS_RUN,
+            Perm.LEDGER_VIEW,
+        }
     ),
     Role.PANEL_MEMBER: frozenset(
         {Perm.CASES_VIEW, Perm.CONTACTS_VIEW, Perm.LETTERS_VIEW, Perm.BUDGET_VIEW, Perm.PANEL_DECIDE}
@@ -87,6 +121,7 @@ MATRIX: dict[Role, frozenset[Perm]] = {
             Perm.LETTERS_VIEW,
             Perm.BUDGET_VIEW,
             Perm.OFFER_MANAGE,
+            Perm.DP_VIEW,
             Perm.AUDIT_VIEW,
             Perm.API_TOKENS,
         }

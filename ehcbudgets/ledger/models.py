@@ -70,9 +70,7 @@ class Transaction(CouncilOwned):
     key = models.CharField(
         max_length=80, blank=True, help_text="Makes a posting happen once, e.g. 'payment:123' for a scheduled payment."
     )
-    reverses = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
-    )
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
     posted = models.BooleanField(default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from ehcbudgets.councils.models import CouncilOwned, PaymentFrequency
+from ehcbudgets.plans.models import FundingStream
 
 
 class AgreementStatus(models.TextChoices):
@@ -135,7 +136,7 @@ class AgreementLine(CouncilOwned):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="lines")
     budget_line = models.ForeignKey("budgets.BudgetLine", on_delete=models.PROTECT, related_name="+")
     description = models.CharField(max_length=300)
-    funding_stream = models.CharField(max_length=12)
+    funding_stream = models.CharField(max_length=12, choices=FundingStream.choices)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
 
     class Meta:
@@ -471,9 +472,7 @@ class Reconsideration(CouncilOwned):
     )
     requested_on = models.DateField()
     grounds = models.TextField()
-    status = models.CharField(
-        max_length=10, choices=ReconsiderationStatus.choices, default=ReconsiderationStatus.OPEN
-    )
+    status = models.CharField(max_length=10, choices=ReconsiderationStatus.choices, default=ReconsiderationStatus.OPEN)
     outcome_reasons = models.TextField(blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
