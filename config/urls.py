@@ -19,6 +19,9 @@ urlpatterns = [
     path("councils/", include("ehcbudgets.offer.public_urls")),
     path("council/", include("ehcbudgets.offer.urls")),
     path("my/", include("ehcbudgets.budgets.family_urls")),
+    path("cases/", include("ehcbudgets.payments.urls")),
+    path("my/", include("ehcbudgets.payments.family_urls")),
+    path("payments/", include("ehcbudgets.payments.finance_urls")),
     path("api/v1/", api.urls),
     path("platform-admin/", admin.site.urls),
 ]

@@ -123,7 +123,13 @@ def budget_detail(request, pk, budget_pk):
         and user.pk not in (budget.prepared_by_id, budget.submitted_by_id),
         "prepared_it": user.pk in (budget.prepared_by_id, budget.submitted_by_id),
         "can_panel": has_perm(user, Perm.PANEL_DECIDE),
+        "agreements": list(budget.dp_agreements.all()) if has_perm(user, Perm.DP_VIEW) else [],
     }
+    context["can_set_up_dp"] = (
+        has_perm(user, Perm.DP_MANAGE)
+        and not any(a.status != "stopped" for a in context["agreements"])
+        and any(line.management_mode in selectors.PAID_TO_FAMILY for line in lines)
+    )
     return render(request, "budgets/budget_detail.html", context)
 
 

@@ -15,6 +15,10 @@ def _navigation(request):
         items.append(
             ("Your children" if user.role != "young_person" else "Your plan", reverse("family:children"), "/my/")
         )
+    if has_perm(user, Perm.PAYMENTS_RUN):
+        items.append(("Payments", reverse("finance:runs"), "/payments/"))
+    elif has_perm(user, Perm.LEDGER_VIEW):
+        items.append(("Ledger", reverse("finance:ledger"), "/payments/ledger/"))
     if has_perm(user, Perm.OFFER_MANAGE):
         items.append(("Council settings", reverse("council:home"), "/council/"))
     if has_perm(user, Perm.API_TOKENS):

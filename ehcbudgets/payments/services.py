@@ -436,7 +436,7 @@ def personal_assistant_record(
     return assistant
 
 
-def _schedule_preview(agreement: Agreement) -> list[dict]:
+def schedule_preview(agreement: Agreement) -> list[dict]:
     """The payments the agreement's terms make, without storing them: for the notice and the check page."""
     parts = _split_streams(agreement)
     return [
@@ -502,7 +502,7 @@ def agreement_send(*, actor, agreement: Agreement) -> Agreement:
         subject="Your direct payment agreement",
         template="letters/dp_agreement.html",
         context={
-            "schedule": _schedule_preview(agreement),
+            "schedule": schedule_preview(agreement),
             "assistants": list(agreement.personal_assistants.all()),
             "excluded": agreement.excluded_payees.splitlines(),
         },

@@ -6,6 +6,8 @@ from ehcbudgets.accounts.decorators import require
 from ehcbudgets.accounts.permissions import Perm, has_perm
 from ehcbudgets.core.dates import today
 from ehcbudgets.letters.selectors import letters_for
+from ehcbudgets.payments.models import AgreementStatus
+from ehcbudgets.payments.selectors import agreements_of
 from ehcbudgets.plans.models import Section
 from ehcbudgets.plans.selectors import current_plan, outcomes_of, provision_for, review_dates
 
@@ -49,5 +51,6 @@ def child(request, pk):
         "outcomes": outcomes_of(plan=plan) if plan else [],
         "review_dates": review_dates(plan=plan) if plan else None,
         "letters": letters_for(child=kid) if has_perm(request.user, Perm.LETTERS_VIEW) else None,
+        "agreements": agreements_of(child=kid).exclude(status=AgreementStatus.DRAFT),
     }
     return render(request, "family/child.html", context)

@@ -11,6 +11,7 @@ from ehcbudgets.budgets.selectors import budget_requests_of
 from ehcbudgets.core.dates import today
 from ehcbudgets.core.views import form_page, paginate
 from ehcbudgets.letters.selectors import letters_for
+from ehcbudgets.payments.selectors import agreements_of
 from ehcbudgets.plans.models import PlanStatus, Section
 from ehcbudgets.plans.selectors import current_plan, outcomes_of, provision_for, review_dates, reviews_of
 
@@ -70,6 +71,7 @@ def child_detail(request, pk):
         "letters": letters_for(child=child) if has_perm(user, Perm.LETTERS_VIEW) else None,
         "budget_requests": budget_requests_of(child=child) if has_perm(user, Perm.BUDGET_VIEW) else None,
         "can_record_request": has_perm(user, Perm.BUDGET_PREPARE),
+        "agreements": agreements_of(child=child) if has_perm(user, Perm.DP_VIEW) else None,
         "can_edit_child": has_perm(user, Perm.CHILD_EDIT),
         "can_edit_contacts": has_perm(user, Perm.CONTACT_EDIT),
         "can_edit_plan": has_perm(user, Perm.PLAN_EDIT) and plan is not None and plan.is_editable,

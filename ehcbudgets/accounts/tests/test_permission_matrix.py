@@ -33,6 +33,13 @@ from ehcbudgets.councils.tests.factories import CouncilFactory
 from ehcbudgets.letters.tests.factories import LetterFactory
 from ehcbudgets.offer.models import SpendingRestriction
 from ehcbudgets.offer.tests.factories import OfferItemFactory
+from ehcbudgets.payments.tests.factories import (
+    AgreementChangeFactory,
+    AgreementFactory,
+    PaymentRunFactory,
+    ReconsiderationFactory,
+    RecoveryFactory,
+)
 from ehcbudgets.people.tests.factories import ChildFactory, ContactFactory
 from ehcbudgets.plans.models import PlanStatus
 from ehcbudgets.plans.tests.factories import OutcomeFactory, PlanFactory, PlanReviewFactory, ProvisionItemFactory
@@ -109,6 +116,31 @@ ROUTE_ACCESS = {
     "council:restriction_switch": Perm.OFFER_MANAGE,
     "council:policy": Perm.OFFER_MANAGE,
     "council:policy_create": Perm.OFFER_MANAGE,
+    "payments:agreement_create": Perm.DP_MANAGE,
+    "payments:agreement": Perm.DP_VIEW,
+    "payments:edit": Perm.DP_MANAGE,
+    "payments:send": Perm.DP_MANAGE,
+    "payments:consent": Perm.DP_MANAGE,
+    "payments:assistant_add": Perm.DP_MANAGE,
+    "payments:suspend": Perm.DP_MANAGE,
+    "payments:resume": Perm.DP_MANAGE,
+    "payments:change_recipient": Perm.DP_MANAGE,
+    "payments:withdrawal": Perm.DP_MANAGE,
+    "payments:reduce": Perm.DP_DECIDE,
+    "payments:stop": Perm.DP_DECIDE,
+    "payments:recover": Perm.DP_DECIDE,
+    "payments:reconsideration_record": Perm.DP_MANAGE,
+    "payments:reconsideration_decide": Perm.DECISION_REVIEW,
+    "family_payments:agreement": Perm.FAMILY_VIEW,
+    "family_payments:consent": Perm.DP_CONSENT,
+    "family_payments:withdraw": Perm.DP_CONSENT,
+    "family_payments:reconsider": Perm.DP_CONSENT,
+    "finance:runs": Perm.PAYMENTS_RUN,
+    "finance:run": Perm.PAYMENTS_RUN,
+    "finance:run_file": Perm.PAYMENTS_RUN,
+    "finance:recoveries": Perm.PAYMENTS_RUN,
+    "finance:recovery_receipt": Perm.PAYMENTS_RUN,
+    "finance:ledger": Perm.LEDGER_VIEW,
 }
 
 #: Pages that only accept POST (signing out, revoking a token): the test posts to them.
@@ -261,6 +293,11 @@ def _world(council, user=None) -> dict:
     referral = PanelReferralFactory(budget=budget)
     decision = DecisionFactory(budget=budget)
     review_request = DecisionReviewRequestFactory(decision=decision)
+    agreement = AgreementFactory(budget=BudgetFactory(request=budget_request, status="approved"), recipient=contact)
+    change = AgreementChangeFactory(agreement=agreement)
+    reconsideration = ReconsiderationFactory(change=change)
+    recovery = RecoveryFactory(agreement=agreement)
+    run = PaymentRunFactory(council=council)
     token = ApiTokenFactory(user=user if user is not None else user_for_role(Role.CASE_OFFICER, council=council))
     return {
         "pk": child.pk,
@@ -281,6 +318,13 @@ def _world(council, user=None) -> dict:
         "code": council.code,
         "offer_item_pk": offer_item.pk,
         "restriction_pk": restriction.pk,
+        "agreement_pk": agreement.pk,
+        "kind": "change",
+        "subject_pk": change.pk,
+        "reconsideration_pk": reconsideration.pk,
+        "recovery_pk": recovery.pk,
+        "run_pk": run.pk,
+        "file_format": "csv",
     }
 
 
@@ -334,7 +378,7 @@ OUT_OF_SCOPE_CASES = [
 ]
 
 #: Arguments naming a record of the council as a whole rather than of one child (its code, its local offer).
-COUNCIL_WIDE_ARGUMENTS = {"code", "offer_item_pk", "restriction_pk"}
+COUNCIL_WIDE_ARGUMENTS = {"code", "offer_item_pk", "restriction_pk", "run_pk", "file_format", "recovery_pk"}
 
 
 @pytest.mark.django_db

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the fixtures imported from the budgets tests are requested by name below
 """Fixtures for direct payments: the budgets app's case and catalogue (see ehcbudgets/budgets/tests/conftest.py),
 two finance officers, and a helper that takes an agreed budget through agreement, notice and consent.
 
