@@ -14,6 +14,7 @@ from ehcbudgets.accounts.models import Role, User
 from ehcbudgets.budgets.demo import build_budgets, build_offer
 from ehcbudgets.core.dates import add_months, today
 from ehcbudgets.councils.models import ICB, Council, CouncilPolicy
+from ehcbudgets.payments.demo import build_payments
 from ehcbudgets.people import services as people
 from ehcbudgets.people.models import Relationship
 from ehcbudgets.plans import services as plans
@@ -58,6 +59,7 @@ STAFF = [
     (Role.CASE_OFFICER, "officer", "Case officer"),
     (Role.TEAM_MANAGER, "manager", "Team manager"),
     (Role.FINANCE_OFFICER, "finance", "Finance officer"),
+    (Role.FINANCE_OFFICER, "finance2", "Finance officer who approves runs"),
     (Role.PANEL_MEMBER, "panel", "Panel member"),
     (Role.COUNCIL_ADMIN, "admin", "Council administrator"),
 ]
@@ -262,6 +264,7 @@ def _build_council(spec: DemoCouncil, rng: random.Random, on: date, offset: int)
             (Role.THIRD_PARTY.label, org_user.email),
         ]
     build_budgets(council=council, on=on)
+    build_payments(council=council, on=on)
     return signins
 
 

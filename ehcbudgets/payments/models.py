@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Round
 
 from ehcbudgets.councils.models import CouncilOwned, PaymentFrequency
 from ehcbudgets.plans.models import FundingStream
@@ -217,9 +218,10 @@ class ScheduledPayment(CouncilOwned):
     class Meta:
         ordering = ["agreement", "due_on", "pk"]
         constraints = [
+            # Rounded so SQLite, which adds decimals as floating point, checks the same thing as PostgreSQL.
             models.CheckConstraint(
                 name="payment_amount_is_its_streams",
-                condition=Q(amount=F("education") + F("health") + F("social_care")),
+                condition=Q(amount=Round(F("education") + F("health") + F("social_care"), 2)),
             ),
             models.CheckConstraint(name="payment_amount_not_negative", condition=Q(amount__gte=0)),
             models.CheckConstraint(
