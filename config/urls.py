@@ -18,6 +18,7 @@ urlpatterns = [
     path("my/", include("ehcbudgets.people.family_urls")),
     path("councils/", include("ehcbudgets.offer.public_urls")),
     path("council/", include("ehcbudgets.offer.urls")),
+    path("council/", include("ehcbudgets.payments.council_urls")),
     path("my/", include("ehcbudgets.budgets.family_urls")),
     path("cases/", include("ehcbudgets.payments.urls")),
     path("my/", include("ehcbudgets.payments.family_urls")),

@@ -278,3 +278,31 @@ class ReceiptForm(GovukForm):
     submit_label = "Record the money received"
     amount = MoneyField(label="Amount received", noun="amount received")
     received_on = GovukDateField(label="Date received", example="20 11 2026")
+
+
+class BankDetailsForm(GovukForm):
+    submit_label = "Save the bank details"
+    service_user_number = forms.CharField(
+        max_length=6,
+        label="BACS service user number",
+        help_text="6 digits",
+        error_messages={"required": "Enter the BACS service user number"},
+    )
+    service_user_name = forms.CharField(
+        max_length=18,
+        label="Service user name",
+        help_text="As BACS knows it, up to 18 characters",
+        error_messages={"required": "Enter the service user name"},
+    )
+    sort_code = forms.CharField(
+        max_length=8,
+        label="Sort code of the account payments are made from",
+        error_messages={"required": "Enter a sort code"},
+    )
+    account_number = forms.CharField(
+        max_length=10, label="Account number", error_messages={"required": "Enter an account number"}
+    )
+    prepaid_provider = forms.CharField(max_length=60, required=False, label="Prepaid card provider (optional)")
+    prepaid_funding_reference = forms.CharField(
+        max_length=30, required=False, label="Reference for loading prepaid cards (optional)"
+    )

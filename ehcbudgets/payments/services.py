@@ -1465,3 +1465,60 @@ def _undo(actor, agreement: Agreement, item: Reconsideration) -> None:
         agreement.save(update_fields=["stop_effective_on", "status", "updated_at"])
     change.withdrawn = True
     change.save(update_fields=["withdrawn"])
+
+
+# The council's bank details --------------------------------------------------------------------------------------
+
+BANK_FIELDS = (
+    "service_user_number",
+    "service_user_name",
+    "sort_code",
+    "account_number",
+    "prepaid_provider",
+    "prepaid_funding_reference",
+)
+
+
+@transaction.atomic
+def bank_details_set(*, actor, council: Council, **fields) -> BankDetails:
+    """Record the bank account direct payments are paid from and the council's BACS service user number."""
+    _require(actor, Perm.OFFER_MANAGE)
+    _require_staff_of(actor, council.pk)
+    unknown = set(fields) - set(BANK_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown bank details: {', '.join(sorted(unknown))}")
+    clean = {name: (fields.get(name) or "").strip() for name in BANK_FIELDS}
+    clean["sort_code"] = _digits(clean["sort_code"])
+    clean["account_number"] = _digits(clean["account_number"])
+    clean["service_user_name"] = " ".join(clean["service_user_name"].upper().split())
+    errors = {}
+    if not (clean["service_user_number"].isdigit() and len(clean["service_user_number"]) == 6):
+        errors["service_user_number"] = "Enter the BACS service user number: 6 digits"
+    if not clean["service_user_name"] or any(ch not in BACS_NAME for ch in clean["service_user_name"]):
+        errors["service_user_name"] = "Enter the service user name, using only letters, numbers, spaces and . & / -"
+    elif len(clean["service_user_name"]) > 18:
+        errors["service_user_name"] = "Service user name must be 18 characters or fewer"
+    if not (clean["sort_code"].isdigit() and len(clean["sort_code"]) == 6):
+        errors["sort_code"] = "Enter a valid sort code like 309430"
+    if not (clean["account_number"].isdigit() and len(clean["account_number"]) == 8):
+        errors["account_number"] = "Enter a valid account number like 00733445"
+    if errors:
+        raise ValidationError(errors)
+    details = BankDetails.objects.select_for_update().filter(council=council).first()
+    before = {name: getattr(details, name) for name in BANK_FIELDS} if details else None
+    if details is None:
+        details = BankDetails.objects.create(council=council, **clean)
+    else:
+        for name, value in clean.items():
+            setattr(details, name, value)
+        details.save()
+    _audit(
+        actor,
+        "bank_details.set",
+        details,
+        "Bank details for direct payments recorded",
+        council=council,
+        before=before,
+        after=clean,
+    )
+    return details

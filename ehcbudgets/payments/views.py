@@ -20,6 +20,7 @@ from . import selectors, services
 from .forms import (
     AgreementEditForm,
     AgreementForm,
+    BankDetailsForm,
     ChangeRecipientForm,
     ConsentForm,
     PersonalAssistantForm,
@@ -37,6 +38,7 @@ from .forms import (
 from .models import (
     AgreementChange,
     AgreementStatus,
+    BankDetails,
     FileFormat,
     PaymentFile,
     Reconsideration,
@@ -461,3 +463,22 @@ def recovery_receipt(request, recovery_pk):
 def ledger(request):
     """The council's direct payments ledger: funds, recoveries and what families hold, always summing to zero."""
     return render(request, "payments/ledger.html", selectors.ledger_summary(council=request.user.council))
+
+
+@require(Perm.OFFER_MANAGE)
+def bank_details(request):
+    """The council administrator records the account direct payments are paid from (used in the BACS file)."""
+    council = request.user.council
+    details = BankDetails.objects.filter(council=council).first()
+    initial = {name: getattr(details, name) for name in services.BANK_FIELDS} if details else {}
+    return form_page(
+        request,
+        form=BankDetailsForm(request.POST or None, initial=initial),
+        title="Bank details for direct payments",
+        caption=council.name,
+        intro="The account direct payments are paid from, as it appears in the BACS file finance sends to the bank.",
+        back_url=reverse("council:home"),
+        save=lambda data: services.bank_details_set(actor=request.user, council=council, **data),
+        success_url=reverse("council:home"),
+        success_message="Bank details saved",
+    )

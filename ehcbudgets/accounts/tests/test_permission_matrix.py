@@ -141,6 +141,7 @@ ROUTE_ACCESS = {
     "finance:recoveries": Perm.PAYMENTS_RUN,
     "finance:recovery_receipt": Perm.PAYMENTS_RUN,
     "finance:ledger": Perm.LEDGER_VIEW,
+    "council_payments:bank_details": Perm.OFFER_MANAGE,
 }
 
 #: Pages that only accept POST (signing out, revoking a token): the test posts to them.
