@@ -16,6 +16,8 @@ from ehcbudgets.plans.models import FundingStream
 from .models import Account, AccountKind, Leg, Transaction, TransactionKind
 
 STREAM_NAMES = dict(FundingStream.choices)
+#: The largest amount a leg's column holds (12 digits, 2 of them pence).
+MAX_AMOUNT = Decimal("9999999999.99")
 
 
 def fund_account(*, council, funding_stream: str) -> Account:
@@ -59,8 +61,13 @@ def _check_legs(council, legs: list[tuple[Account, Decimal]]) -> None:
     for account, amount in legs:
         if account.council_id != council.pk:
             raise ValidationError("Every leg must be an account of the same council")
-        if not isinstance(amount, Decimal) or amount != amount.quantize(Decimal("0.01")):
-            raise ValidationError("Ledger amounts are Decimals in whole pence")
+        if (
+            not isinstance(amount, Decimal)
+            or not amount.is_finite()
+            or abs(amount) > MAX_AMOUNT
+            or amount != amount.quantize(Decimal("0.01"))
+        ):
+            raise ValidationError("Ledger amounts are Decimals in whole pence, at most £9,999,999,999.99")
         if amount == 0:
             raise ValidationError("A ledger leg cannot be zero")
     if sum(amount for _, amount in legs) != 0:
