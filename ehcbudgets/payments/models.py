@@ -108,7 +108,7 @@ class Agreement(CouncilOwned):
             # No payment before a notice and the recipient's consent to it (DOMAIN R15).
             models.CheckConstraint(
                 name="active_agreement_was_consented",
-                condition=Q(status__in=["draft", "awaiting_consent"])
+                condition=~Q(status__in=["active", "suspended"])
                 | (Q(notice_sent_on__isnull=False) & Q(consented_on__isnull=False)),
             ),
             models.UniqueConstraint(
