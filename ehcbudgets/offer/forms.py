@@ -191,6 +191,11 @@ POLICY_QUESTIONS = {
         "number of weeks",
     ),
     "retention_years": ("Years to keep records after a budget ends", "", "number of years"),
+    "notice_deemed_received_working_days": (
+        "Working days after sending that a notice is taken to reach the family",
+        "A notice period, or the time to repay, starts from then.",
+        "number of working days",
+    ),
     "evidence_deadline_days": ("Days a family has to send evidence the council asks for", "", "number of days"),
     "contingency_min_weeks": (
         "Weeks of payments a direct payment account is expected to hold, at least",
@@ -292,6 +297,10 @@ class PolicyForm(GovukForm):
         label="How often direct payments are paid, unless agreed otherwise",
         error_messages={"required": "Select how often direct payments are paid"},
     )
+    payment_cycle_starts = GovukDateField(
+        label="A day the weekly and 4-weekly payment cycles start",
+        help_text="Payments fall every 7 or 28 days from this day. For example, 6 4 2026",
+    )
     suspension_after_weeks = PolicyNumberField("suspension_after_weeks")
     retention_years = PolicyNumberField("retention_years")
     return_frequency = forms.ChoiceField(
@@ -305,6 +314,7 @@ class PolicyForm(GovukForm):
     surplus_threshold_weeks = PolicyNumberField("surplus_threshold_weeks")
     recovery_due_days = PolicyNumberField("recovery_due_days")
     reduction_notice_days = PolicyNumberField("reduction_notice_days")
+    notice_deemed_received_working_days = PolicyNumberField("notice_deemed_received_working_days")
     pa_min_age = PolicyNumberField("pa_min_age")
     pa_exception_min_age = PolicyNumberField("pa_exception_min_age")
     pa_min_budget = MoneyField(

@@ -206,6 +206,7 @@ POLICY_ROWS = [
     ("out_of_window_requests", "A request outside a draft plan, review or re-assessment", None),
     ("under_five_review_months", "Reviews of plans for children under 5", "Consider one every {} months"),
     ("default_payment_frequency", "Direct payments are paid", None),
+    ("payment_cycle_starts", "Weekly and 4-weekly payment cycles start from", None),
     ("suspension_after_weeks", "Suspend payments when a child is in hospital or abroad for more than", "{} weeks"),
     ("return_frequency", "Monitoring returns", None),
     ("evidence_deadline_days", "Time a family has to send evidence", "{} days"),
@@ -213,6 +214,7 @@ POLICY_ROWS = [
     ("surplus_threshold_weeks", "A balance is surplus above", "{} weeks of payments"),
     ("recovery_due_days", "Time to repay money the council recovers", "{} days"),
     ("reduction_notice_days", "Notice before direct payments are reduced or stopped", "{} days"),
+    ("notice_deemed_received_working_days", "A notice is taken to reach the family", "{} working days after sending"),
     ("pa_min_age", "Youngest personal assistant", "{} years old"),
     ("pa_exception_min_age", "Youngest personal assistant, by recorded exception", "{} years old"),
     ("pa_min_budget", "Smallest yearly direct payment to employ a personal assistant", None),
@@ -230,6 +232,8 @@ def _policy_value(policy, name: str, pattern: str | None) -> str:
         return format_money(value) if value is not None else "No minimum"
     if name == "budget_policy_text":
         return value or "Not written yet"
+    if name == "payment_cycle_starts":
+        return format_date(value)
     if pattern is None:
         return getattr(policy, f"get_{name}_display")()
     if name in ("weeks_per_year", "term_time_weeks"):

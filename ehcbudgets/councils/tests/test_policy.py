@@ -38,6 +38,8 @@ DOMAIN_DEFAULTS = [
     ("terms_per_year", 3),  # R6 costing
     ("out_of_window_requests", "accept_flagged"),  # R2
     ("under_five_review_months", 6),  # R29: 3 to 6
+    ("payment_cycle_starts", date(2026, 4, 6)),  # R35: a Monday that starts the council's payment cycles (ADR 9)
+    ("notice_deemed_received_working_days", 2),  # R21 to R23: a notice reaches the family (ADR 9)
 ]
 
 # (field, lowest allowed, highest allowed, one step)
@@ -56,6 +58,7 @@ LIMITS = [
     ("weeks_per_year", Decimal("1"), Decimal("53"), Decimal("0.1")),
     ("term_time_weeks", Decimal("1"), Decimal("53"), Decimal("0.1")),
     ("terms_per_year", 1, 6, 1),
+    ("notice_deemed_received_working_days", 0, 5, 1),
 ]
 
 

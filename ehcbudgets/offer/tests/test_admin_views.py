@@ -405,7 +405,9 @@ def test_the_policy_page_says_when_no_policy_is_recorded(admin_client):
 
 def _policy_post(admin_client, **changes) -> dict:
     initial = admin_client.get(reverse("council:policy_create")).context["form"].initial
-    data = {name: "" if value is None else str(value) for name, value in initial.items()}
+    data = {}
+    for name, value in initial.items():
+        data.update(_date(name, value) if isinstance(value, date) else {name: "" if value is None else str(value)})
     data.update(changes)
     return data
 
