@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Round
 
+from ehcbudgets.core.dates import today
 from ehcbudgets.councils.models import CouncilOwned, PaymentFrequency
 from ehcbudgets.plans.models import FundingStream
 
@@ -125,6 +126,18 @@ class Agreement(CouncilOwned):
     def holder(self) -> str:
         """The ledger's name for this agreement's accounts."""
         return f"agreement:{self.pk}"
+
+    @property
+    def has_stopped(self) -> bool:
+        """Stopped, or its stop has taken effect (the status catches up when the next run is prepared)."""
+        return self.status == AgreementStatus.STOPPED or (
+            self.stop_effective_on is not None and self.stop_effective_on <= today()
+        )
+
+    @property
+    def is_stopping(self) -> bool:
+        """A stop has been given notice of and has not taken effect yet."""
+        return self.stop_effective_on is not None and not self.has_stopped
 
     @property
     def is_consented(self) -> bool:

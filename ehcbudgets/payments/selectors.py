@@ -47,6 +47,25 @@ def recipient_balance(*, agreement: Agreement):
     return ledger.balance(account=account) if account else Decimal("0.00")
 
 
+def statement(*, agreement: Agreement) -> list[dict]:
+    """The recipient's account from the ledger, oldest first, with the balance after each entry."""
+    account = Account.objects.filter(council_id=agreement.council_id, key=f"{agreement.holder}:recipient").first()
+    if account is None:
+        return []
+    rows, running = [], Decimal("0.00")
+    for leg in ledger.entries(account=account):
+        running += leg.amount
+        rows.append(
+            {
+                "on": leg.transaction.occurred_on,
+                "what": leg.transaction.description,
+                "amount": leg.amount,
+                "balance": running,
+            }
+        )
+    return rows
+
+
 def runs_of(*, council) -> QuerySet[PaymentRun]:
     """A council's payment runs, newest first."""
     return PaymentRun.objects.filter(council=council).select_related("prepared_by", "approved_by")

@@ -112,6 +112,7 @@ def agreement_detail(request, pk, agreement_pk):
         "payments": list(selectors.schedule(agreement=agreement)),
         "next_payment": selectors.next_payment(agreement=agreement),
         "balance": selectors.recipient_balance(agreement=agreement),
+        "statement": selectors.statement(agreement=agreement),
         "assistants": list(agreement.personal_assistants.all()),
         "changes": changes,
         "recoveries": recoveries,

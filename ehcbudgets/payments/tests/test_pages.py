@@ -357,3 +357,24 @@ def test_a_reconsideration_cannot_be_asked_for_twice(agreement, manager, parent_
     assert PROBLEM in response.text
     assert "A reconsideration has already been asked for: the law allows one" in response.text
     assert Reconsideration.objects.count() == 1
+
+
+def test_the_officers_page_shows_the_recipients_account_statement_from_the_ledger(released, agreement, officer):
+    """Each ledger entry of the recipient's account, with the balance after it."""
+    text = _as(officer).get(_agreement_url(agreement)).content.decode()
+    assert "Account statement, from the ledger" in text
+    assert text.count(format_money(FIRST_PAYMENT)) >= 3  # the entry, the balance after it, and the balance held
+
+
+@pytest.mark.parametrize(("days_after", "tag"), [(-1, "Stopping on"), (0, "Stopped"), (1, "Stopped")])
+def test_a_stop_shows_as_stopping_until_the_day_it_takes_effect(agreement, manager, officer, on_day, days_after, tag):
+    """The day before the stop takes effect the agreement is stopping; from that day it shows as stopped (R22)."""
+    on_day(PAY_DAY)
+    change = services.agreement_stop(
+        actor=manager, agreement=agreement, ground="cannot_secure", reasons="The provider has closed."
+    )
+    on_day(change.effective_on + timedelta(days=days_after))
+    text = _as(officer).get(_agreement_url(agreement)).content.decode()
+    assert tag in text
+    if tag == "Stopped":
+        assert "Stopping on" not in text
