@@ -56,7 +56,8 @@ def _cycle_dates(*, frequency: str, start: date, end: date, cycle_starts: date, 
         offset = (start - cycle_starts).days % step
         first = start + timedelta(days=(step - offset) % step or step)
         days, current = [], first
-        while current <= end:
+        # A cycle day starts a payment only when its whole cycle fits; the days after it join the last payment.
+        while current + timedelta(days=step - 1) <= end:
             days.append(current)
             current += timedelta(days=step)
         return days
@@ -64,8 +65,9 @@ def _cycle_dates(*, frequency: str, start: date, end: date, cycle_starts: date, 
     if months is None:  # one-off
         return []
     days, k = [], 1
-    while (current := add_months(start, k * months)) <= end:  # from the start each time: 31 Jan -> 29 Feb -> 31 Mar
-        days.append(current)
+    # From the start each time (31 Jan -> 29 Feb -> 31 Mar), and only when the whole month or term fits.
+    while add_months(start, (k + 1) * months) - timedelta(days=1) <= end:
+        days.append(add_months(start, k * months))
         k += 1
     return days
 

@@ -19,7 +19,7 @@ from ehcbudgets.audit.services import audit_record
 from ehcbudgets.budgets import rules as budget_rules
 from ehcbudgets.budgets.models import BudgetStatus, DecisionKind
 from ehcbudgets.budgets.selectors import PAID_TO_FAMILY
-from ehcbudgets.core.dates import format_date, today
+from ehcbudgets.core.dates import format_date, is_working_day, today
 from ehcbudgets.core.money import format_money, to_money
 from ehcbudgets.councils.models import Council, PaymentFrequency
 from ehcbudgets.councils.selectors import policy_in_force
@@ -351,6 +351,12 @@ def agreement_update(*, actor, agreement: Agreement, **fields) -> Agreement:
     return agreement
 
 
+def agreement_yearly_amount(agreement: Agreement) -> Decimal:
+    """The agreement's amount for a year of 365 days, for limits the council sets per year (DOMAIN R34)."""
+    days = (agreement.end_date - agreement.start_date).days + 1
+    return to_money(agreement.amount * 365 / Decimal(days))
+
+
 @transaction.atomic
 def personal_assistant_record(
     *,
@@ -407,7 +413,7 @@ def personal_assistant_record(
         min_age=policy.pa_min_age,
         exception_min_age=policy.pa_exception_min_age,
         has_exception=has_exception,
-        yearly_amount=agreement.amount,
+        yearly_amount=agreement_yearly_amount(agreement),
         min_budget=policy.pa_min_budget,
     )
     if problems:
@@ -655,12 +661,32 @@ def _plan_offsets(payments: list[ScheduledPayment]) -> dict[int, Decimal]:
         for payment in by_agreement[recovery.agreement_id]:
             if left <= 0:
                 break
+            if payment.due_on < recovery.due_on:  # the notice says offsets start on or after the due date
+                continue
             room = payment.amount - offsets.get(payment.pk, ZERO)
             take = min(room, left)
             if take > 0:
                 offsets[payment.pk] = offsets.get(payment.pk, ZERO) + take
                 left -= take
     return offsets
+
+
+def _replan_prepared_offsets(agreement: Agreement) -> None:
+    """Work the offsets of the agreement's payments in prepared runs out again (after a recovery is withdrawn)."""
+    held = list(
+        agreement.payments.filter(status=PaymentStatus.SCHEDULED, run__status=RunStatus.PREPARED).order_by("due_on")
+    )
+    if not held:
+        return
+    for payment in held:
+        payment.offset = ZERO
+    ScheduledPayment.objects.bulk_update(held, ["offset"])
+    offsets = _plan_offsets(held)
+    for payment in held:
+        payment.offset = offsets.get(payment.pk, ZERO)
+    ScheduledPayment.objects.bulk_update(held, ["offset"])
+    for run in {payment.run for payment in held}:
+        _retotal(run)
 
 
 def _retotal(run: PaymentRun) -> None:
@@ -823,6 +849,13 @@ def _effective_on(agreement: Agreement, requested: date | None) -> date:
     earliest = _earliest_effective(agreement, today())
     if requested is None:
         return earliest
+    if not is_working_day(requested):
+        later = requested
+        while not is_working_day(later):
+            later += timedelta(days=1)
+        raise ValidationError(
+            {"effective_on": f"A change takes effect on a working day: choose {format_date(later)} or another"}
+        )
     if requested < earliest:
         raise ValidationError(
             {
@@ -1129,7 +1162,13 @@ def agreement_resume(*, actor, agreement: Agreement, reasons: str, resume_on: da
     resume_on = resume_on or today()
     if resume_on < today():
         raise ValidationError({"resume_on": "The payments can start again today or later"})
-    skipped = agreement.payments.filter(status=PaymentStatus.SCHEDULED, run__isnull=True, due_on__lt=resume_on)
+    suspension = agreement.changes.filter(kind=ChangeKind.SUSPEND).order_by("-pk").first()
+    skipped = agreement.payments.filter(
+        status=PaymentStatus.SCHEDULED,
+        run__isnull=True,
+        due_on__lt=resume_on,
+        due_on__gte=suspension.effective_on if suspension else resume_on,
+    )
     skipped_total = _sum(skipped)
     skipped.update(status=PaymentStatus.CANCELLED, cancelled_reason="Not paid while suspended")
     agreement.status = AgreementStatus.ACTIVE
@@ -1157,6 +1196,8 @@ def agreement_change_recipient(
     _require_staff_of(actor, agreement.council_id)
     agreement = _lock(agreement)
     _require_live(agreement)
+    if agreement.status == AgreementStatus.SUSPENDED:
+        raise ValidationError("The payments are suspended: start them again before changing who receives them")
     reasons = _check_reasons(reasons)
     if new_recipient is None or new_recipient.child_id != agreement.child_id:
         raise ValidationError({"new_recipient": "Choose the new recipient from the people linked to this child"})
@@ -1228,8 +1269,9 @@ def recovery_raise(
         raise ValidationError({"method": "Select how the money is to be recovered"})
     if amount is None or amount <= 0:
         raise ValidationError({"amount": "Enter the amount to recover"})
+    # Against what was paid before any offset: money already taken by offset is counted once, as a recovery.
     already = _sum(agreement.recoveries.exclude(status=RecoveryStatus.WITHDRAWN))
-    paid = paid_total(agreement) - already
+    paid = _sum(agreement.payments.filter(status=PaymentStatus.PAID)) - already
     if amount > paid:
         raise ValidationError(
             {"amount": f"The amount cannot be more than has been paid and not already recovered, {format_money(paid)}"}
@@ -1237,7 +1279,14 @@ def recovery_raise(
     if method == RecoveryMethod.OFFSET:
         if agreement.status not in LIVE:
             raise ValidationError({"method": "The payments have stopped: recover by invoice"})
-        future = _sum(_open_future(agreement, today()))
+        claimed = sum(
+            (
+                _outstanding(r)
+                for r in agreement.recoveries.filter(method=RecoveryMethod.OFFSET, status=RecoveryStatus.OPEN)
+            ),
+            ZERO,
+        )
+        future = _sum(_open_future(agreement, today())) - claimed
         if amount > future:
             raise ValidationError(
                 {"amount": f"Future payments come to {format_money(future)}: recover the rest by invoice"}
@@ -1435,6 +1484,7 @@ def _undo(actor, agreement: Agreement, item: Reconsideration) -> None:
             )
         recovery.status = RecoveryStatus.WITHDRAWN
         recovery.save(update_fields=["status"])
+        _replan_prepared_offsets(agreement)
         return
     change = item.change
     if change.kind == ChangeKind.REDUCE:

@@ -35,7 +35,7 @@ SET_UP_ON = date(2026, 3, 20)
 
 
 @pytest.fixture(autouse=True)
-def _letters_quick(quick_pdf):  # noqa: F811
+def _letters_quick(quick_pdf):
     """Every payments test renders letters' HTML but stands in for the PDF (the letters app tests WeasyPrint)."""
 
 

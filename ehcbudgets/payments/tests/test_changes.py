@@ -619,11 +619,6 @@ def test_payments_resume_in_the_next_run(suspended, officer, finance, finance2, 
     assert [p.due_on for p in run.payments.all()] == [date(2026, 7, 27)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: resuming cancels every unpaid payment due before the resume date, including one that fell due "
-    "before the suspension began; ADR 9 cancels only payments that fell due while suspended",
-)
 def test_a_payment_due_before_the_suspension_is_still_paid_after_resuming(
     agreement, officer, finance, finance2, on_day
 ):
@@ -921,11 +916,6 @@ def test_an_offset_cannot_be_more_than_the_future_payments(paid_to_october, mana
         assert not Recovery.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: each offset recovery is checked against all future payments, ignoring open offsets already "
-    "planned against them, so two offsets can together exceed what is left to pay and never be recovered",
-)
 def test_offsets_together_cannot_be_more_than_the_future_payments(paid_to_october, manager):
     """A second offset that, with the first, is more than the payments to come is refused (DOMAIN R23)."""
     agreement = paid_to_october
@@ -946,11 +936,6 @@ def test_stopped_payments_are_recovered_by_invoice_not_offset(paid_april, parent
     assert recover(manager, paid_april, "50.00").method == "invoice"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: recovery_raise subtracts money recovered by offset twice (paid_total is already net of offsets and "
-    "the recovery is counted again as 'already recovered'), so the limit is too low",
-)
 def test_after_an_offset_the_rest_of_the_money_paid_can_still_be_recovered(
     paid_april, manager, finance, finance2, on_day
 ):
@@ -997,11 +982,6 @@ def test_a_recovery_may_be_reconsidered_once(invoiced, parent_user):
         services.reconsideration_request(actor=parent_user, recovery=invoiced, grounds="Again")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a recovery withdrawn on reconsideration while a prepared run holds its offset is still taken when "
-    "the run is approved: the payment is short by the offset, the money sits in recoveries, and no receipt records it",
-)
 def test_a_withdrawn_recovery_is_not_taken_by_a_run_already_prepared(
     paid_april, manager, parent_user, other_manager, finance, finance2, on_day
 ):

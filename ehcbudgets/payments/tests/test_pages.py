@@ -3,8 +3,9 @@ online; finance prepares a run and a second finance officer approves it (maker-c
 paid and what they hold; notices are refused when too early; the ledger adds up to zero.
 
 The standard agreement (see conftest.py) pays £3,411.20 for 1 April 2026 to 31 March 2027, 4-weekly on the
-council's cycle from Monday 6 April 2026, so its first payment, due 1 April, is for 5 days: 3,411.20 x 5 / 369;
-13 full payments follow, 14 in all.
+council's cycle from Monday 6 April 2026, so its first payment, due 1 April, is for 5 days of a 28-day cycle:
+3,411.20 x (5/28) / (5/28 + 12) = 3,411.20 x 5 / 341; 12 full payments follow (the last also covers the 24 days
+left after 7 March 2027), 13 in all (ADR 9).
 """
 
 from datetime import date, timedelta
@@ -37,7 +38,7 @@ from .conftest import PA_AMOUNT, PERIOD_END, PERIOD_START, SET_UP_ON
 pytestmark = pytest.mark.django_db
 
 PAY_DAY = date(2026, 4, 1)  # the first payment's due date
-FIRST_PAYMENT = Decimal("46.22")  # 3,411.20 x 5 / 369, in whole pence
+FIRST_PAYMENT = Decimal("50.01")  # 3,411.20 x 5 / 341, in whole pence
 PROBLEM = "There is a problem"
 
 
@@ -145,7 +146,7 @@ def test_an_officer_records_consent_given_on_a_signed_paper_copy(dp, case, offic
     agreement.refresh_from_db()
     assert (agreement.status, agreement.consent_channel, agreement.consented_on) == ("active", "paper", SET_UP_ON)
     assert agreement.consent_recorded_by == officer
-    assert agreement.payments.filter(status=PaymentStatus.SCHEDULED).count() == 14
+    assert agreement.payments.filter(status=PaymentStatus.SCHEDULED).count() == 13
 
 
 def test_the_consent_banner_shows_only_to_the_recipient(dp, case, parent_user, make_user):
@@ -163,7 +164,7 @@ def test_the_recipient_consents_online_and_then_sees_the_schedule(dp, case, pare
     agreement = dp.sent(case)
     family = _as(parent_user)
     terms = family.get(_family_url(agreement, "consent")).text
-    assert "Agree to the direct payment terms" in terms and "See the 14 payments" in terms
+    assert "Agree to the direct payment terms" in terms and "See the 13 payments" in terms
     response = family.post(_family_url(agreement, "consent"))
     assert response["Location"] == _family_url(agreement)
     agreement.refresh_from_db()
@@ -171,7 +172,7 @@ def test_the_recipient_consents_online_and_then_sees_the_schedule(dp, case, pare
     page = family.get(_family_url(agreement)).text
     assert "You have agreed to the terms, and the payments are scheduled." in page
     assert "We need you to agree to the terms" not in page
-    assert page.count("Scheduled</td>") == agreement.payments.count() == 14  # the schedule, under "Payments to come"
+    assert page.count("Scheduled</td>") == agreement.payments.count() == 13  # the schedule, under "Payments to come"
     first = _first_payment(agreement)
     assert first.amount == FIRST_PAYMENT
     assert f"{format_money(first.amount)} on or after {format_date(first.due_on)}" in page  # the next payment

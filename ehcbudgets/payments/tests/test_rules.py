@@ -128,11 +128,6 @@ def test_four_weekly_for_364_days_from_a_cycle_day_is_13_equal_payments():
     assert result[-1].end == date(2027, 4, 4)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a cycle day on the last day of the agreement starts a 14th full-weight payment covering 1 day; "
-    "ADR 9 says 365 days 4-weekly is 13 equal payments, the last covering the 29 days left",
-)
 def test_four_weekly_for_365_days_from_a_cycle_day_is_13_payments_the_last_covering_29_days():
     """365 days from a cycle day, 4-weekly: still 13 equal payments; the last covers 29 days (ADR 9)."""
     result = periods(PaymentFrequency.FOUR_WEEKLY, CYCLE, CYCLE + timedelta(days=364))

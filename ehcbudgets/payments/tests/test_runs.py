@@ -498,11 +498,6 @@ def test_an_offset_larger_than_a_payment_is_taken_over_two_runs(paid_to_may, man
     assert ledger_selectors.council_total(council=agreement.council) == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a payment run takes a recovery offset from payments due before the recovery's due date; the "
-    "notice says the offset starts with the first payment on or after that date (DOMAIN R23)",
-)
 def test_an_offset_is_not_taken_before_the_recovery_is_due(agreement, finance, finance2, manager, on_day):
     """Raised 1 May 2026 and due 20 May: the payment due 4 May is paid in full (DOMAIN R23)."""
     on_day(date(2026, 4, 1))
