@@ -704,7 +704,7 @@ def test_the_current_recipient_is_not_a_new_one(on_notice_day, case, officer):
 
 @pytest.fixture
 def paid_april(agreement, finance, finance2, on_day):
-    """The 1 and 6 April 2026 payments released (£305.07 on today's schedule); today is 1 May 2026."""
+    """The 1 and 6 April 2026 payments released (£330.11 on the standard schedule); today is 1 May 2026."""
     on_day(date(2026, 4, 1))
     release(finance, finance2, agreement.council, date(2026, 4, 6))
     on_day(NOTICE_DAY)
@@ -997,3 +997,42 @@ def test_a_withdrawn_recovery_is_not_taken_by_a_run_already_prepared(
     recoveries = ledger_services.recoveries_account(council=agreement.council)
     assert ledger_selectors.balance(account=recoveries) == 0
     assert Transaction.objects.filter(kind="payment").count() == 4
+
+
+# Found while building the pages ----------------------------------------------------------------------------------
+
+
+def test_a_recipient_who_declines_before_consenting_stops_the_agreement(dp, case, parent_user):
+    """Withdrawing consent is possible before giving it: the agreement stops and nothing is ever scheduled (R22)."""
+    agreement = dp.sent(case)
+    services.agreement_withdraw_consent(actor=parent_user, agreement=agreement)
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.STOPPED
+    assert not agreement.payments.exists()
+
+
+def test_the_recipient_cannot_be_changed_while_the_payments_are_suspended(suspended, officer):
+    """A new recipient's consent would start the payments again, so the suspension has to end first (R35)."""
+    nominee = nominee_of(suspended.child, nominated_in_writing_on=ASSESSED_ON, nominee_consent_on=ASSESSED_ON)
+    with pytest.raises(ValidationError, match="suspended"):
+        services.agreement_change_recipient(
+            actor=officer, agreement=suspended, new_recipient=nominee, reasons="The nominee takes over", **CARD
+        )
+    suspended.refresh_from_db()
+    assert suspended.status == AgreementStatus.SUSPENDED
+
+
+@pytest.mark.parametrize(
+    ("requested", "allowed"),
+    [(date(2026, 6, 6), False), (date(2026, 6, 7), False), (date(2026, 6, 8), True)],
+    ids=["saturday", "sunday", "monday"],
+)
+def test_a_reduction_takes_effect_on_a_working_day(on_notice_day, manager, requested, allowed):
+    """A date after the notice period that falls on a weekend is refused, naming the next working day (ADR 9)."""
+    if allowed:
+        assert reduce(manager, on_notice_day, effective_on=requested).effective_on == requested
+    else:
+        with pytest.raises(ValidationError) as exc:
+            reduce(manager, on_notice_day, effective_on=requested)
+        assert "8 June 2026" in exc.value.message_dict["effective_on"][0]
+        assert not AgreementChange.objects.exists()
