@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -407,17 +407,29 @@ def personal_assistant_record(
             }
         )
     policy = _policy(agreement)
+    ages = {
+        "date_of_birth": date_of_birth,
+        "starts_on": starts_on,
+        "min_age": policy.pa_min_age,
+        "exception_min_age": policy.pa_exception_min_age,
+        "has_exception": has_exception,
+    }
     problems = rules.personal_assistant_problems(
-        date_of_birth=date_of_birth,
-        starts_on=starts_on,
-        min_age=policy.pa_min_age,
-        exception_min_age=policy.pa_exception_min_age,
-        has_exception=has_exception,
-        yearly_amount=agreement_yearly_amount(agreement),
-        min_budget=policy.pa_min_budget,
+        **ages, yearly_amount=agreement_yearly_amount(agreement), min_budget=policy.pa_min_budget
     )
+    # The age problems belong to the date of birth on the form; the budget's to the page as a whole.
+    age_problems = rules.personal_assistant_problems(**ages, yearly_amount=ZERO, min_budget=None)
     if problems:
-        raise ValidationError(problems)
+        raise ValidationError(
+            {
+                **({"date_of_birth": age_problems} if age_problems else {}),
+                **(
+                    {NON_FIELD_ERRORS: [p for p in problems if p not in age_problems]}
+                    if len(problems) > len(age_problems)
+                    else {}
+                ),
+            }
+        )
     assistant = PersonalAssistant.objects.create(
         council_id=agreement.council_id,
         agreement=agreement,

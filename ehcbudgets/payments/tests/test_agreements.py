@@ -787,3 +787,10 @@ def test_recording_a_personal_assistant_is_audited(agreement, officer, manager, 
         str(assistant.pk),
         True,
     )
+
+
+def test_an_age_problem_is_shown_against_the_date_of_birth(agreement, officer):
+    """A 17-year-old without an exception: the message names the date of birth, where the form can show it (R34)."""
+    with pytest.raises(ValidationError) as exc:
+        record_pa(officer, agreement, date_of_birth=date(2009, 5, 2))
+    assert "needs an exception" in exc.value.message_dict["date_of_birth"][0]
