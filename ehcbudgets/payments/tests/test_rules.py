@@ -137,6 +137,37 @@ def test_four_weekly_for_365_days_from_a_cycle_day_is_13_payments_the_last_cover
     assert (result[-1].end - result[-1].start).days + 1 == 29
 
 
+@pytest.mark.parametrize(
+    ("frequency", "start", "end", "count"),
+    [
+        (PaymentFrequency.FOUR_WEEKLY, date(2027, 4, 5), date(2028, 4, 2), 13),  # 364 days across 29 February 2028
+        (PaymentFrequency.FOUR_WEEKLY, date(2027, 4, 1), date(2028, 3, 31), 13),  # 366 days: short first, 12 full
+        (PaymentFrequency.WEEKLY, date(2027, 4, 1), date(2028, 3, 31), 52),  # 366 days: short first week, 51 full
+        (PaymentFrequency.MONTHLY, date(2027, 3, 1), date(2028, 2, 29), 12),  # ends on 29 February
+    ],
+)
+def test_a_leap_year_schedule_adds_up_to_the_amount_exactly(frequency, start, end, count):
+    """Across 29 February, 10,000.00 split over the schedule adds up to the penny (DOMAIN R35; ADR 9)."""
+    result = periods(frequency, start, end)
+    parts = rules.split_largest_remainder(money("10000.00"), [p.weight for p in result])
+    assert len(result) == count
+    assert sum(parts) == money("10000.00")
+    assert result[-1].end == end
+
+
+@pytest.mark.parametrize("start", [date(2027, 1, 31), date(2027, 2, 28), date(2028, 2, 29), date(2027, 4, 30)])
+def test_a_start_on_the_last_day_of_a_month_is_paid_exactly_for_a_year(start):
+    """4-weekly from a month's last day: a shorter first period to the next cycle day, then full ones; the year's
+    payments add up exactly and cover every day once (DOMAIN R35; ADR 9)."""
+    end = start.replace(year=start.year + 1) - timedelta(days=1) if start != date(2028, 2, 29) else date(2029, 2, 27)
+    result = periods(PaymentFrequency.FOUR_WEEKLY, start, end)
+    first_gap = (result[1].due_on - start).days
+    assert result[0].weight == (Fraction(first_gap, 28) if first_gap < 28 else 1)
+    assert all(p.weight == 1 for p in result[1:])
+    assert sum((p.end - p.start).days + 1 for p in result) == (end - start).days + 1
+    assert sum(rules.split_largest_remainder(money("3411.20"), [p.weight for p in result])) == money("3411.20")
+
+
 def test_four_weekly_starting_between_cycle_days_has_a_shorter_first_period():
     """Start Wednesday 1 April 2026: paid on the start day for 5 days (weight 5/28), then on the cycle day (ADR 9)."""
     result = periods(PaymentFrequency.FOUR_WEEKLY, date(2026, 4, 1), date(2027, 3, 31))
