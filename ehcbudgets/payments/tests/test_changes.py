@@ -654,7 +654,7 @@ def test_only_suspended_payments_resume(on_notice_day, officer):
 def test_a_new_eligible_recipient_must_consent_before_anything_is_paid(
     on_notice_day, case, officer, finance, finance2, on_day
 ):
-    """A nominee takes over: the agreement waits for their consent and no run pays it until then (R10, R15, R20: a change of recipient)."""
+    """A nominee takes over (R20): the agreement waits for their consent and nothing is paid until then (R10, R15)."""
     agreement = on_notice_day
     nominee = nominee_of(case.child, nominated_in_writing_on=ASSESSED_ON, nominee_consent_on=ASSESSED_ON)
     change = services.agreement_change_recipient(
