@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "ehcbudgets.budgets",
     "ehcbudgets.ledger",
     "ehcbudgets.payments",
+    "ehcbudgets.spending",
     "ehcbudgets.api",
 ]
 

@@ -35,6 +35,7 @@ class Perm(StrEnum):
     DP_CONSENT = "dp.consent"
     PAYMENTS_RUN = "payments.run"
     LEDGER_VIEW = "ledger.view"
+    SPENDING_RECORD = "spending.record"
 
 
 PERM_DESCRIPTIONS = {
@@ -64,6 +65,8 @@ PERM_DESCRIPTIONS = {
     "reconsideration",
     Perm.PAYMENTS_RUN: "Prepare, approve (never their own), cancel and export payment runs; record money repaid",
     Perm.LEDGER_VIEW: "See the direct payments ledger and its balances",
+    Perm.SPENDING_RECORD: "Record what the direct payments were spent on, import statements, add receipts and "
+    "send monitoring returns (the recipient, or the third party managing the account)",
 }
 
 _OFFICER_WORK = {
@@ -82,10 +85,14 @@ _OFFICER_WORK = {
 }
 
 MATRIX: dict[Role, frozenset[Perm]] = {
-    Role.PARENT_CARER: frozenset({Perm.FAMILY_VIEW, Perm.LETTERS_VIEW, Perm.BUDGET_ASK, Perm.DP_CONSENT}),
-    Role.YOUNG_PERSON: frozenset({Perm.FAMILY_VIEW, Perm.LETTERS_VIEW, Perm.BUDGET_ASK, Perm.DP_CONSENT}),
-    Role.NOMINEE: frozenset({Perm.FAMILY_VIEW, Perm.LETTERS_VIEW, Perm.DP_CONSENT}),
-    Role.THIRD_PARTY: frozenset({Perm.FAMILY_VIEW, Perm.LETTERS_VIEW, Perm.API_TOKENS}),
+    Role.PARENT_CARER: frozenset(
+        {Perm.FAMILY_VIEW, Perm.LETTERS_VIEW, Perm.BUDGET_ASK, Perm.DP_CONSENT, Perm.SPENDING_RECORD}
+    ),
+    Role.YOUNG_PERSON: frozenset(
+        {Perm.FAMILY_VIEW, Perm.LETTERS_VIEW, Perm.BUDGET_ASK, Perm.DP_CONSENT, Perm.SPENDING_RECORD}
+    ),
+    Role.NOMINEE: frozenset({Perm.FAMILY_VIEW, Perm.LETTERS_VIEW, Perm.DP_CONSENT, Perm.SPENDING_RECORD}),
+    Role.THIRD_PARTY: frozenset({Perm.FAMILY_VIEW, Perm.LETTERS_VIEW, Perm.API_TOKENS, Perm.SPENDING_RECORD}),
     Role.CASE_OFFICER: frozenset(_OFFICER_WORK | {Perm.AUDIT_VIEW, Perm.API_TOKENS}),
     Role.TEAM_MANAGER: frozenset(
         _OFFICER_WORK

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SpendingConfig(AppConfig):
+    name = "ehcbudgets.spending"
+    label = "spending"
+    verbose_name = "Family spending"
