@@ -1,6 +1,6 @@
 """The demo's local offer, rate card and budgets, made through the services like everything else in the demo."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from ehcbudgets.accounts.models import Role, User
@@ -139,8 +139,9 @@ def build_budgets(*, council, on: date) -> None:
             received_on=on,
             what_for="Short breaks and a PA",
         )
+        # The agreed budget began 14 weeks ago, so its direct payments have a history of spending to show.
         budget = services.budget_start(
-            actor=officer, request=request, period_start=on, indicative_amount=Decimal("9000.00")
+            actor=officer, request=request, period_start=on - timedelta(weeks=14), indicative_amount=Decimal("9000.00")
         )
         for line in selectors.lines_of(budget=budget):
             if "direct_payment" in line.offer_item.allowed_modes and line.provision_item.delivered_at != "setting":

@@ -19,6 +19,7 @@ from ehcbudgets.people import services as people
 from ehcbudgets.people.models import Relationship
 from ehcbudgets.plans import services as plans
 from ehcbudgets.plans.models import PlanStatus, ReviewDecision
+from ehcbudgets.spending.demo import build_spending
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - the demo's published password, printed by make run
 
@@ -265,6 +266,7 @@ def _build_council(spec: DemoCouncil, rng: random.Random, on: date, offset: int)
         ]
     build_budgets(council=council, on=on)
     build_payments(council=council, on=on)
+    build_spending(council=council, on=on)
     return signins
 
 

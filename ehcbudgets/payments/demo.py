@@ -29,7 +29,7 @@ def build_payments(*, council, on: date) -> None:
         agreement = services.agreement_create(
             actor=officer,
             budget=budget,
-            start_date=on,
+            start_date=budget.period_start,
             payment_method="prepaid_card",
             card_account_reference=f"DEMO-{budget.child.council_reference}",
             excluded_payees="Anyone who lives in the family home",

@@ -38,6 +38,12 @@ OFFER_CATEGORIES = {
     SpendingCategory.TRAVEL: ("transport",),
     SpendingCategory.HEALTH_SUPPLIES: ("health_supplies",),
 }
+#: Words that suggest a funding stream, used when a payment says no more than that (e.g. "KM HEALTH").
+STREAM_WORDS = {
+    "health": ("health", "clinic", "nhs", "medical", "healthcare"),
+    "social_care": ("care", "carers", "homecare"),
+    "education": ("school", "education", "learning", "academy"),
+}
 #: The spending category a line's offer category suggests, when only the line is known.
 CATEGORY_OF_OFFER = {
     "personal_assistant": SpendingCategory.WAGES,
@@ -70,6 +76,12 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", (text or "").lower()).split())
 
 
+def payee_key(payee: str) -> str:
+    """A payee as the family's history knows it: normalised, without the card references and dates banks add
+    ('AMAZON.CO.UK*2Q4RT1' and 'AMAZON.CO.UK*7H3KL0' are the same payee)."""
+    return " ".join(word for word in normalise(payee).split() if not any(ch.isdigit() for ch in word))
+
+
 def _contains(haystack: str, words: str) -> bool:
     needle = normalise(words)
     return bool(needle) and f" {needle} " in f" {haystack} "
@@ -86,6 +98,33 @@ def _category_from_words(text: str) -> str:
         if any(_contains(text, w) or (len(w) > 5 and normalise(w) in text) for w in words):
             return category
     return ""
+
+
+#: Words too common in support descriptions to tell one line from another.
+COMMON_WORDS = frozenset(
+    {"support", "other", "hours", "weekly", "session", "sessions", "programme", "services", "service", "their"}
+    | {"about", "child", "young", "person", "people", "specialist", "teaching", "provision", "including", "limited"}
+)
+
+
+def _significant(text: str) -> set[str]:
+    return {w for w in normalise(text).split() if len(w) >= 5 and w not in COMMON_WORDS}
+
+
+def _best_overlap(text: str, lines: list):
+    """The one line whose support shares a distinctive word with the payment (a word of 5 letters or more that no
+    other line's support has), and that word; None when no line, or more than one, does."""
+    words = set(text.split())
+    found = []
+    for line in lines:
+        own = _significant(f"{line.description} {line.budget_line.offer_item.name}")
+        others = set().union(
+            *(_significant(f"{o.description} {o.budget_line.offer_item.name}") for o in lines if o is not line)
+        )
+        shared = sorted((own - others) & words)
+        if shared:
+            found.append((line, shared[0]))
+    return found[0] if len(found) == 1 else None
 
 
 def suggest(
@@ -116,7 +155,7 @@ def suggest(
             shares = [(by_code[code], Fraction(str(pct))) for code, pct in rule.split if code in by_code]
             if shares:
                 return Suggestion(rule.category, _split(amount, shares), f"The council's rule: '{rule.words}'")
-    known = history.get(normalise(payee))
+    known = history.get(payee_key(payee))
     if known:
         category, shares, when = known
         shares = [(by_pk[line.pk], share) for line, share in shares if line.pk in by_pk]
@@ -131,6 +170,14 @@ def suggest(
                 [(line, amount)],
                 f"The payment mentions '{line.description}'",
             )
+    overlap = _best_overlap(text, lines)
+    if overlap is not None:
+        line, word = overlap
+        return Suggestion(
+            category or CATEGORY_OF_OFFER.get(line.budget_line.offer_item.category, SpendingCategory.OTHER),
+            [(line, amount)],
+            f"The payment mentions '{word}', as in {line.description}",
+        )
     if category:
         matching = [
             line for line in lines if line.budget_line.offer_item.category in OFFER_CATEGORIES.get(category, ())
@@ -139,6 +186,15 @@ def suggest(
             label = SpendingCategory(category).label.lower()
             return Suggestion(
                 category, [(matching[0], amount)], f"Looks like {label}, which {matching[0].description} pays for"
+            )
+    for stream, words in STREAM_WORDS.items():
+        matching = [line for line in lines if line.funding_stream == stream]
+        if len(matching) == 1 and any(_contains(text, w) for w in words):
+            line = matching[0]
+            return Suggestion(
+                category or CATEGORY_OF_OFFER.get(line.budget_line.offer_item.category, SpendingCategory.OTHER),
+                [(line, amount)],
+                f"Looks like {stream.replace('_', ' ')} support, and {line.description} is the only such support",
             )
     if len(lines) == 1:
         line = lines[0]

@@ -23,7 +23,7 @@ def spend_check(*, text: str, lines: list, restrictions: list, excluded_payees: 
     if not words:
         return Answer("ask", "Tell us what you would like to buy")
     for payee in excluded_payees:
-        if payee.strip() and linking.normalise(payee) in words:
+        if payee.strip() and linking._contains(words, payee):
             return Answer("no", f"Your agreement says the payments must not be used to pay {payee.strip()}.")
     for restriction in restrictions:
         keywords = [k for k in (restriction.keywords or "").split(",") if linking.normalise(k)]

@@ -11,6 +11,8 @@ from django.db.models import Q, Sum
 from ehcbudgets.core.dates import add_months, format_date, today
 from ehcbudgets.councils.models import ReturnFrequency
 from ehcbudgets.councils.selectors import policy_in_force
+from ehcbudgets.ledger import selectors as ledger_selectors
+from ehcbudgets.ledger.models import Account
 from ehcbudgets.payments import rules as payment_rules
 from ehcbudgets.payments import selectors as payment_selectors
 from ehcbudgets.payments.models import Agreement, PaymentStatus
@@ -68,7 +70,7 @@ def linking_context(*, agreement: Agreement) -> dict:
         if not total:
             continue
         shares = [(p.line, Fraction(abs(p.amount)) * 100 / Fraction(total)) for p in parts]
-        history[linking.normalise(record.payee)] = (record.category, shares, format_date(record.spent_on))
+        history[linking.payee_key(record.payee)] = (record.category, shares, format_date(record.spent_on))
     return {"lines": lines, "family_rules": family_rules, "council_rules": council_rules, "history": history}
 
 
@@ -173,12 +175,22 @@ def return_period(*, agreement: Agreement, containing: date):
     return None
 
 
+def _balance_on(agreement: Agreement, day: date) -> Decimal:
+    """The recipient's ledger balance at the end of a day."""
+    account = Account.objects.filter(council_id=agreement.council_id, key=f"{agreement.holder}:recipient").first()
+    return ledger_selectors.balance(account=account, up_to=day) if account else ZERO
+
+
 def return_summary(*, agreement: Agreement, start: date, end: date) -> dict:
     """A return's figures, compiled from the records: spending by line and outcome, receipts, payments in, balance."""
     records = records_of(agreement=agreement).filter(spent_on__gte=start, spent_on__lte=end)
     paid_in = _pence(
         agreement.payments.filter(status=PaymentStatus.PAID, paid_on__gte=start, paid_on__lte=end).aggregate(
             t=Sum("amount")
+        )["t"]
+    ) - _pence(
+        agreement.payments.filter(status=PaymentStatus.PAID, paid_on__gte=start, paid_on__lte=end).aggregate(
+            t=Sum("offset")
         )["t"]
     )
     with_receipt = records.filter(receipts__isnull=False).distinct().count()
@@ -190,7 +202,7 @@ def return_summary(*, agreement: Agreement, start: date, end: date) -> dict:
         "spent": str(_pence(records.filter(amount__gt=0).aggregate(t=Sum("amount"))["t"])),
         "refunds": str(-_pence(records.filter(amount__lt=0).aggregate(t=Sum("amount"))["t"])),
         "paid_in": str(paid_in),
-        "balance": str(payment_selectors.recipient_balance(agreement=agreement)),
+        "balance": str(_balance_on(agreement, end)),
         "lines": [
             {
                 "line": r["line"].description,

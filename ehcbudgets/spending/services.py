@@ -93,6 +93,10 @@ def _clean_parts(agreement: Agreement, amount: Decimal, parts) -> list:
             raise ValidationError({"parts": "Choose support from this agreement"})
         if part_amount is None or part_amount == 0 or (part_amount > 0) != (amount > 0):
             raise ValidationError({"parts": "Each part must be an amount of the same kind as the whole"})
+        if part_amount != part_amount.quantize(Decimal("0.01")):
+            raise ValidationError({"parts": "Each part must be in pounds and pence"})
+        if any(line.pk == line_pk for line, _ in clean):
+            raise ValidationError({"parts": "Give each kind of support once"})
         clean.append((lines[line_pk], part_amount))
     total = sum((a for _, a in clean), ZERO)
     if total != amount:
@@ -316,10 +320,12 @@ def statement_preview(*, actor, agreement: Agreement, data: bytes, filename: str
         seen.add(line.fitid or print_)
         payment_in = _is_payment_in(line, payments)
         suggestion = linking.Suggestion()
-        if not payment_in:
+        if not payment_in and line.amount != 0:
             suggestion = linking.suggest(amount=line.amount, payee=line.payee, description=line.description, **context)
         reason = suggestion.reason
-        if payment_in:
+        if line.amount == 0:
+            reason = "Nothing to record: no money moved"
+        elif payment_in:
             reason = "A direct payment from the council: already in your balance"
         elif duplicate is not None:
             reason = f"Already recorded on {format_date(duplicate.spent_on)}"
@@ -371,7 +377,7 @@ def statement_save(*, actor, statement: StatementImport, choices: dict | None = 
     for line in statement.lines.order_by("line_number"):
         choice = choices.get(line.pk, {})
         keep_both = bool(choice.get("keep_both"))
-        if choice.get("skip") or line.is_payment_in or (line.duplicate_of_id and not keep_both):
+        if choice.get("skip") or line.is_payment_in or line.amount == 0 or (line.duplicate_of_id and not keep_both):
             continue
         parts = choice.get("parts") or [(int(pk), Decimal(amount)) for pk, amount in line.suggestion]
         category = choice.get("category") or line.suggested_category
