@@ -146,6 +146,8 @@ STORAGES = {
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
+# crispy-forms-gds styles a widget by its class name; our money input is a text input to it.
+CRISPY_CLASS_CONVERTERS = {"moneyinput": "govuk-input"}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

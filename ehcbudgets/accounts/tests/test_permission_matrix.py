@@ -11,6 +11,7 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
@@ -30,6 +31,7 @@ from ehcbudgets.budgets.tests.factories import (
 )
 from ehcbudgets.core.dates import today
 from ehcbudgets.councils.tests.factories import CouncilFactory
+from ehcbudgets.ledger.models import Transaction
 from ehcbudgets.letters.tests.factories import LetterFactory
 from ehcbudgets.offer.models import SpendingRestriction
 from ehcbudgets.offer.tests.factories import OfferItemFactory
@@ -43,6 +45,16 @@ from ehcbudgets.payments.tests.factories import (
 from ehcbudgets.people.tests.factories import ChildFactory, ContactFactory
 from ehcbudgets.plans.models import PlanStatus
 from ehcbudgets.plans.tests.factories import OutcomeFactory, PlanFactory, PlanReviewFactory, ProvisionItemFactory
+from ehcbudgets.spending.models import (
+    Commitment,
+    EvidenceRequest,
+    LinkRule,
+    MonitoringReturn,
+    Receipt,
+    SavingsPot,
+    SpendingRecord,
+    StatementImport,
+)
 
 SKIPPED_PREFIXES = ("api/v1/", "platform-admin/")
 PUBLIC = "public"
@@ -142,6 +154,38 @@ ROUTE_ACCESS = {
     "finance:recovery_receipt": Perm.PAYMENTS_RUN,
     "finance:ledger": Perm.LEDGER_VIEW,
     "council_payments:bank_details": Perm.OFFER_MANAGE,
+    "family_spending:overview": Perm.FAMILY_VIEW,
+    "family_spending:records": Perm.FAMILY_VIEW,
+    "family_spending:rules": Perm.FAMILY_VIEW,
+    "family_spending:owed": Perm.FAMILY_VIEW,
+    "family_spending:spend_check": Perm.FAMILY_VIEW,
+    "family_spending:returns": Perm.FAMILY_VIEW,
+    "family_spending:record": Perm.FAMILY_VIEW,
+    "family_spending:receipt": Perm.FAMILY_VIEW,
+    "family_spending:record_add": Perm.SPENDING_RECORD,
+    "family_spending:statement_upload": Perm.SPENDING_RECORD,
+    "family_spending:rule_add": Perm.SPENDING_RECORD,
+    "family_spending:commitment_add": Perm.SPENDING_RECORD,
+    "family_spending:savings_add": Perm.SPENDING_RECORD,
+    "family_spending:receipt_add": Perm.SPENDING_RECORD,
+    "family_spending:record_withdraw": Perm.SPENDING_RECORD,
+    "family_spending:statement": Perm.SPENDING_RECORD,
+    "family_spending:statement_discard": Perm.SPENDING_RECORD,
+    "family_spending:rule_remove": Perm.SPENDING_RECORD,
+    "family_spending:commitment_settle": Perm.SPENDING_RECORD,
+    "family_spending:savings_remove": Perm.SPENDING_RECORD,
+    "family_spending:return_send": Perm.SPENDING_RECORD,
+    "family_spending:evidence_answer": Perm.SPENDING_RECORD,
+    "spending:agreement": Perm.DP_VIEW,
+    "spending:receipt": Perm.DP_VIEW,
+    "spending:record_withdraw": Perm.DP_MANAGE,
+    "spending:return": Perm.DP_VIEW,
+    "spending:return_accept": Perm.DP_MANAGE,
+    "spending:return_query": Perm.DP_MANAGE,
+    "spending:returns": Perm.DP_VIEW,
+    "council_spending:rules": Perm.OFFER_MANAGE,
+    "council_spending:rule_add": Perm.OFFER_MANAGE,
+    "council_spending:rule_remove": Perm.OFFER_MANAGE,
 }
 
 #: Pages that only accept POST (signing out, revoking a token): the test posts to them.
@@ -276,6 +320,54 @@ def test_the_generated_document_has_a_row_per_permission_and_a_column_per_role()
 # the pages -----------------------------------------------------------------------------------------------------------
 
 
+def _spending_world(council, agreement, contact) -> dict:
+    """A record with a receipt, a statement, rules, money owed and set aside, a submitted return and a question."""
+    txn = Transaction.objects.create(council=council, kind="spending", occurred_on=today(), description="Paid")
+    record = SpendingRecord.objects.create(
+        council=council,
+        agreement=agreement,
+        spent_on=today(),
+        amount=5,
+        payee="Pat",
+        category="wages",
+        ledger_transaction=txn,
+    )
+    receipt = Receipt(council=council, record=record, content_type="application/pdf", size=9, original_name="r.pdf")
+    receipt.file.save("receipt", ContentFile(b"%PDF-1.4\n"), save=True)
+    statement = StatementImport.objects.create(
+        council=council, agreement=agreement, filename="s.csv", file_format="csv"
+    )
+    rule = LinkRule.objects.create(council=council, agreement=agreement, words="pat", category="wages", split=[])
+    council_rule = LinkRule.objects.create(council=council, words="pat", category="wages", split=[["X", "100"]])
+    commitment = Commitment.objects.create(
+        council=council, agreement=agreement, description="Invoice", amount=10, due_on=today()
+    )
+    pot = SavingsPot.objects.create(council=council, agreement=agreement, name="Summer", amount=10)
+    monitoring_return = MonitoringReturn.objects.create(
+        council=council, agreement=agreement, period_start=today(), period_end=today(), status="submitted"
+    )
+    evidence = EvidenceRequest.objects.create(
+        council=council,
+        agreement=agreement,
+        what="Receipts please",
+        asked_on=today(),
+        due_on=today(),
+        asked_by=user_for_role(Role.CASE_OFFICER, council=council),
+    )
+    return {
+        "record_pk": record.pk,
+        "receipt_pk": receipt.pk,
+        "statement_pk": statement.pk,
+        "rule_pk": rule.pk,
+        "council_rule_pk": council_rule.pk,
+        "commitment_pk": commitment.pk,
+        "pot_pk": pot.pk,
+        "return_pk": monitoring_return.pk,
+        "evidence_pk": evidence.pk,
+        "period_start": agreement.start_date.isoformat(),
+    }
+
+
 def _world(council, user=None) -> dict:
     """A child of the council with a contact, a plan under review with an outcome, health provision and a review,
     a letter, and an API token; a family user is linked to the child through the contact. Returns the URL arguments."""
@@ -299,6 +391,7 @@ def _world(council, user=None) -> dict:
     reconsideration = ReconsiderationFactory(change=change)
     recovery = RecoveryFactory(agreement=agreement)
     run = PaymentRunFactory(council=council)
+    spending = _spending_world(council, agreement, contact)
     token = ApiTokenFactory(user=user if user is not None else user_for_role(Role.CASE_OFFICER, council=council))
     return {
         "pk": child.pk,
@@ -326,6 +419,7 @@ def _world(council, user=None) -> dict:
         "recovery_pk": recovery.pk,
         "run_pk": run.pk,
         "file_format": "csv",
+        **spending,
     }
 
 
@@ -379,7 +473,15 @@ OUT_OF_SCOPE_CASES = [
 ]
 
 #: Arguments naming a record of the council as a whole rather than of one child (its code, its local offer).
-COUNCIL_WIDE_ARGUMENTS = {"code", "offer_item_pk", "restriction_pk", "run_pk", "file_format", "recovery_pk"}
+COUNCIL_WIDE_ARGUMENTS = {
+    "code",
+    "offer_item_pk",
+    "restriction_pk",
+    "run_pk",
+    "file_format",
+    "recovery_pk",
+    "council_rule_pk",
+}
 
 
 @pytest.mark.django_db
