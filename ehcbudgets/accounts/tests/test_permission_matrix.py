@@ -8,11 +8,13 @@ says in one place what each page should need. The API (`/api/v1/`) and the platf
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
@@ -428,6 +430,24 @@ def _no_second_factor(settings):
     settings.EHC_REQUIRE_STAFF_2FA = False
 
 
+@pytest.fixture(scope="module")
+def worlds(django_db_setup, django_db_blocker):
+    """Each role's sign-in and world, a signed-out world, a neighbour's and another council's, built once for the
+    module (the pages only read them) inside a transaction rolled back at its end. Each test runs in its own
+    savepoint within it, so whatever a page changes (a revoked token, a session) is undone before the next test."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        council = CouncilFactory(name="Brightwater Borough Council", code="brightwater")
+        users = {role: user_for_role(role, council=council) for role in ROLES}
+        yield SimpleNamespace(
+            users=users,
+            own={role: _world(council, users[role]) for role in ROLES},
+            anonymous=_world(council),
+            neighbour=_world(council),  # another child of the same council
+            elsewhere=_world(CouncilFactory()),  # its own ICB, its own families
+        )
+        transaction.set_rollback(True)
+
+
 def _request(client, route: Route, objects: dict):
     return getattr(client, route.method)(route.url(objects))
 
@@ -439,11 +459,9 @@ def _is_sign_in_redirect(response) -> bool:
 @pytest.mark.django_db
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
 @pytest.mark.parametrize("role", ROLES, ids=str)
-def test_role_on_page_with_its_own_records(client, council, role, route):
-    user = user_for_role(role, council=council)
-    objects = _world(council, user)
-    client.force_login(user)
-    response = _request(client, route, objects)
+def test_role_on_page_with_its_own_records(client, worlds, role, route):
+    client.force_login(worlds.users[role])
+    response = _request(client, route, worlds.own[role])
     if _may(role, ROUTE_ACCESS[route.name]):
         assert response.status_code in (200, 302), response.status_code
         assert not _is_sign_in_redirect(response)
@@ -453,8 +471,8 @@ def test_role_on_page_with_its_own_records(client, council, role, route):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
-def test_anonymous_on_page(client, council, route):
-    objects = _world(council)
+def test_anonymous_on_page(client, worlds, route):
+    objects = worlds.anonymous
     response = _request(client, route, objects)
     if ROUTE_ACCESS[route.name] == PUBLIC:
         assert response.status_code in (200, 302)
@@ -486,12 +504,9 @@ COUNCIL_WIDE_ARGUMENTS = {
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("role", "route"), OUT_OF_SCOPE_CASES)
-def test_another_councils_records_are_not_found(client, council, role, route):
-    user = user_for_role(role, council=council)
-    _world(council, user)
-    elsewhere = _world(CouncilFactory())  # its own ICB, its own families
-    client.force_login(user)
-    assert _request(client, route, elsewhere).status_code == 404
+def test_another_councils_records_are_not_found(client, worlds, role, route):
+    client.force_login(worlds.users[role])
+    assert _request(client, route, worlds.elsewhere).status_code == 404
 
 
 NESTED_CASES = [
@@ -504,9 +519,7 @@ NESTED_CASES = [
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("role", "route"), NESTED_CASES)
-def test_another_childs_records_under_this_childs_address_are_not_found(client, council, role, route):
-    user = user_for_role(role, council=council)
-    mine = _world(council, user)
-    neighbour = _world(council)  # another child of the same council
-    client.force_login(user)
-    assert _request(client, route, {**neighbour, "pk": mine["pk"]}).status_code == 404
+def test_another_childs_records_under_this_childs_address_are_not_found(client, worlds, role, route):
+    client.force_login(worlds.users[role])
+    mine = worlds.own[role]
+    assert _request(client, route, {**worlds.neighbour, "pk": mine["pk"]}).status_code == 404
