@@ -468,7 +468,10 @@ def receipt(request, agreement, receipt_pk):
 @keeper_page()
 def statement_upload(request, agreement):
     """Upload a bank or card statement: it is read whole and shown for checking; nothing is recorded yet."""
-    form = StatementUploadForm(request.POST or None, request.FILES or None)
+    # The layout chosen once is remembered: the last statement's layout is offered next time.
+    form = StatementUploadForm(
+        request.POST or None, request.FILES or None, initial={"layout": selectors.last_layout(agreement=agreement)}
+    )
 
     def save(data):
         upload = request.FILES["file"]

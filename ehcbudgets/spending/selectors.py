@@ -55,6 +55,14 @@ def duplicate_of(*, agreement: Agreement, fitid: str, fingerprint: str) -> Spend
     return SpendingRecord.objects.filter(match, agreement=agreement, withdrawn=False).order_by("pk").first()
 
 
+def last_layout(*, agreement: Agreement):
+    """The CSV layout of the family's last saved statement, offered first next time (chosen once, then remembered)."""
+    last = (
+        agreement.imports.filter(status="saved", layout__isnull=False).select_related("layout").order_by("-pk").first()
+    )
+    return last.layout if last else None
+
+
 def linking_context(*, agreement: Agreement) -> dict:
     """What the linking rules need, read once per import: the lines, the family's and council's rules, and what the
     family did with each payee before."""

@@ -675,3 +675,12 @@ def test_from_a_statement_file_to_a_sent_return_in_three_actions(funded, family,
     assert family.post(_url("return_send", funded, "2026-04-01")).status_code == 302  # 3. send the return
     sent = MonitoringReturn.objects.get(agreement=funded)
     assert (sent.status, sent.summary["records"], sent.summary["spent"]) == (ReturnStatus.SUBMITTED, 2, "168.00")
+
+
+def test_the_layout_chosen_once_is_offered_next_time(funded, family):
+    """After a statement in a layout is saved, the upload page offers that layout first (the mapping is chosen once
+    and remembered)."""
+    layout = _generic_layout()
+    family.post(_import(family, funded, layout=layout)["Location"])
+    page = family.get(_url("statement_upload", funded)).content.decode()
+    assert re.search(rf'<option value="{layout.pk}"[^>]*selected', page)
