@@ -379,6 +379,10 @@ def statement_save(*, actor, statement: StatementImport, choices: dict | None = 
         keep_both = bool(choice.get("keep_both"))
         if choice.get("skip") or line.is_payment_in or line.amount == 0 or (line.duplicate_of_id and not keep_both):
             continue
+        if not keep_both and selectors.duplicate_of(
+            agreement=agreement, fitid=line.fitid, fingerprint=line.fingerprint
+        ):
+            continue  # the same as an earlier line of this file, just saved: kept only if the family says so
         parts = choice.get("parts") or [(int(pk), Decimal(amount)) for pk, amount in line.suggestion]
         category = choice.get("category") or line.suggested_category
         try:

@@ -756,17 +756,16 @@ def test_money_in_of_another_amount_is_a_refund(funded, parent_user, layout):
 REPEATED_CSV = csv("20/04/2026,Bus Company,,-2.50,", "20/04/2026,Bus Company,,-2.50,")
 
 
-def test_a_line_repeated_in_the_file_is_marked_and_not_saved_without_a_choice(funded, parent_user, layout):
-    """The second identical fare is marked; saving with no choice for it fails naming it, recording nothing (ADR 10)."""
+def test_a_line_repeated_in_the_file_is_marked_and_skipped_unless_kept(funded, parent_user, layout):
+    """The second identical fare is marked as a repeat and, with no choice for it, left out: one fare is recorded,
+    as with any duplicate (ADR 10)."""
     statement = preview(parent_user, funded, REPEATED_CSV, layout)
     first, second = statement.lines.order_by("line_number")
     assert (first.duplicate_of_id, first.reason) == (None, "The agreement pays for one kind of support")
     assert second.reason == "The same as an earlier line in this file"
-    before = state(funded)
-    with pytest.raises(ValidationError) as exc:
-        save(parent_user, statement)
-    assert any(message.startswith(f"Line {second.line_number} (Bus Company") for message in exc.value.messages)
-    assert state(funded) == before
+    made = save(parent_user, statement)
+    assert [r.amount for r in made] == [Decimal("2.50")]
+    assert balance(funded) == FUNDED - Decimal("2.50")
 
 
 def test_keep_both_on_a_line_repeated_in_the_file_records_both(funded, parent_user, layout):
