@@ -15,6 +15,8 @@ def _navigation(request):
         items.append(
             ("Your children" if user.role != "young_person" else "Your plan", reverse("family:children"), "/my/")
         )
+    if has_perm(user, Perm.DP_MANAGE):
+        items.append(("Returns to check", reverse("spending:returns"), "/cases/direct-payments/returns/"))
     if has_perm(user, Perm.PAYMENTS_RUN):
         items.append(("Payments", reverse("finance:runs"), "/payments/"))
     elif has_perm(user, Perm.LEDGER_VIEW):
@@ -23,7 +25,10 @@ def _navigation(request):
         items.append(("Council settings", reverse("council:home"), "/council/"))
     if has_perm(user, Perm.API_TOKENS):
         items.append(("API tokens", reverse("accounts:api_tokens"), "/account/api-tokens/"))
-    return [{"text": t, "href": h, "current": request.path.startswith(p)} for t, h, p in items]
+    # The item whose address is the longest match is the current one ("Returns to check" lives under /cases/).
+    matching = [p for _, _, p in items if request.path.startswith(p)]
+    current = max(matching, key=len) if matching else None
+    return [{"text": t, "href": h, "current": p == current} for t, h, p in items]
 
 
 def service(request):

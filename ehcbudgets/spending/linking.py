@@ -164,11 +164,13 @@ def suggest(
     category = _category_from_words(text)
     for line in lines:
         item = line.budget_line.offer_item
-        if _contains(text, item.name) or _contains(text, line.description) or _contains(text, item.code):
+        named = next((words for words in (item.name, line.description, item.code) if _contains(text, words)), None)
+        if named is not None:
             return Suggestion(
                 category or CATEGORY_OF_OFFER.get(item.category, SpendingCategory.OTHER),
                 [(line, amount)],
-                f"The payment mentions '{line.description}'",
+                f"The payment mentions '{named}'"
+                + ("" if named == line.description else f", as in {line.description}"),
             )
     overlap = _best_overlap(text, lines)
     if overlap is not None:

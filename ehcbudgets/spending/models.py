@@ -63,7 +63,7 @@ class SpendingRecord(CouncilOwned):
             ),
             models.UniqueConstraint(
                 fields=["agreement", "fingerprint"],
-                condition=~Q(fingerprint="") & Q(withdrawn=False) & Q(keep_both=False),
+                condition=~Q(fingerprint="") & Q(fitid="") & Q(withdrawn=False) & Q(keep_both=False),
                 name="one_record_per_fingerprint_unless_kept",
             ),
         ]

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 
 from ehcbudgets.core.dates import add_months, format_date, today
 from ehcbudgets.councils.models import ReturnFrequency
@@ -43,16 +43,14 @@ def records_of(*, agreement: Agreement):
 
 
 def duplicate_of(*, agreement: Agreement, fitid: str, fingerprint: str) -> SpendingRecord | None:
-    """A record already made from the same bank transaction (its id), or with the same date, amount, payee and
-    balance (its fingerprint)."""
-    if not fitid and not fingerprint:
-        return None
-    match = Q()
+    """A record already made from the same bank transaction: by the bank's own id when the line has one, otherwise
+    by the same date, amount, payee and balance (its fingerprint). Two same-day fares with their own ids are two."""
+    records = SpendingRecord.objects.filter(agreement=agreement, withdrawn=False).order_by("pk")
     if fitid:
-        match |= Q(fitid=fitid)
+        return records.filter(fitid=fitid).first()
     if fingerprint:
-        match |= Q(fingerprint=fingerprint)
-    return SpendingRecord.objects.filter(match, agreement=agreement, withdrawn=False).order_by("pk").first()
+        return records.filter(fingerprint=fingerprint, fitid="").first()
+    return None
 
 
 def last_layout(*, agreement: Agreement):
@@ -96,7 +94,7 @@ def money_picture(*, agreement: Agreement, on: date | None = None) -> dict:
     set_aside = _pence(SavingsPot.objects.filter(agreement=agreement).aggregate(t=Sum("amount"))["t"])
     to_come = _pence(agreement.payments.filter(status=PaymentStatus.SCHEDULED).aggregate(t=Sum("amount"))["t"])
     spent = _pence(records_of(agreement=agreement).aggregate(t=Sum("amount"))["t"])
-    first = agreement.first_paid_on or agreement.start_date
+    first = agreement.start_date  # spending is averaged over the agreement so far, whenever payments began
     days_so_far = max((min(on, agreement.end_date) - first).days + 1, 1)
     days_left = max((agreement.end_date - on).days, 0)
     daily = spent / Decimal(days_so_far) if spent > 0 else ZERO

@@ -382,12 +382,13 @@ def test_free_to_spend_is_the_balance_less_what_is_owed_and_set_aside(funded, pa
 
 
 def test_the_projection_uses_the_payments_to_come_and_the_spending_so_far(funded, parent_user, on_day):
-    """£230.11 held + £3,081.09 to come - 325 days x £10.00 a day spent so far = £61.20 on 31 March 2027 (ADR 10)."""
+    """£230.11 held + £3,081.09 to come - 325 days x £2.50 a day (£100.00 over the 40 days since the agreement
+    began on 1 April) = £2,498.70 on 31 March 2027 (ADR 10)."""
     on_day(date(2026, 5, 10))
     record(parent_user, funded, "100.00")
     seen = picture(funded)
     assert (seen["to_come"], seen["spent"]) == (Decimal("3081.09"), Decimal("100.00"))
-    assert seen["projected_end"] == Decimal("61.20")
+    assert seen["projected_end"] == Decimal("2498.70")
     assert seen["end_date"] == date(2027, 3, 31)
 
 

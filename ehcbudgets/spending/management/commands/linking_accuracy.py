@@ -16,7 +16,6 @@ from django.db import transaction
 from ehcbudgets.core.dates import today
 from ehcbudgets.payments.models import Agreement, AgreementStatus
 from ehcbudgets.spending import demo, services
-from ehcbudgets.spending.models import CsvLayout
 
 
 class _RollBack(Exception):
@@ -29,7 +28,7 @@ SEEDS = range(2027, 2032)
 def measure() -> list[tuple[Agreement, int, int]]:
     """(agreement, right, total) for each active agreement's later statement, changing nothing."""
     results = []
-    layout = CsvLayout.objects.get(name=demo.LAYOUT)
+    layout = demo.shipped_layout(demo.LAYOUT)
     for agreement in Agreement.objects.filter(status=AgreementStatus.ACTIVE).select_related("recipient"):
         start = agreement.start_date + timedelta(weeks=6)
         end = today() - timedelta(days=1)
