@@ -203,7 +203,9 @@ def _record(
 def record_add(*, actor, agreement: Agreement, **fields) -> SpendingRecord:
     """Record a payment from the direct payment account (or a refund into it, as a negative amount), the support it
     paid for, split across lines if need be; it posts to the ledger (DOMAIN R16)."""
-    agreement = Agreement.objects.select_for_update().select_related("recipient", "managed_by").get(pk=agreement.pk)
+    agreement = (
+        Agreement.objects.select_for_update(of=("self",)).select_related("recipient", "managed_by").get(pk=agreement.pk)
+    )
     _require_record_keeper(actor, agreement)
     record = _record(actor, agreement, **fields)
     _audit(
@@ -590,7 +592,9 @@ def savings_remove(*, actor, pot: SavingsPot) -> None:
 def return_submit(*, actor, agreement: Agreement, period_start: date, note: str = "") -> MonitoringReturn:
     """Submit the return for a period in one step: compiled from the records (totals by line and outcome, receipts,
     balance) and kept as submitted (DOMAIN R31). A queried return can be sent again."""
-    agreement = Agreement.objects.select_for_update().select_related("recipient", "managed_by").get(pk=agreement.pk)
+    agreement = (
+        Agreement.objects.select_for_update(of=("self",)).select_related("recipient", "managed_by").get(pk=agreement.pk)
+    )
     _require_record_keeper(actor, agreement)
     period = selectors.return_period(agreement=agreement, containing=period_start)
     if period is None or period[0] != period_start:
