@@ -7,6 +7,8 @@ the scope; an object outside it answers 404.
 
 from enum import StrEnum
 
+from django.core.exceptions import PermissionDenied
+
 from .models import Role
 
 
@@ -136,6 +138,18 @@ MATRIX: dict[Role, frozenset[Perm]] = {
     # Not LETTERS_VIEW: letters carry the whole budget and the family's details, beyond the health provision.
     Role.ICB_OFFICER: frozenset({Perm.CASES_VIEW, Perm.API_TOKENS}),
 }
+
+
+def check_perm(user, perm: Perm) -> None:
+    """Refuse (PermissionDenied) a user whose role does not grant a permission: the services' own check."""
+    if not has_perm(user, perm):
+        raise PermissionDenied("Your role does not allow this.")
+
+
+def check_staff_of(user, council_id) -> None:
+    """Refuse anyone but the staff of one council (PermissionDenied)."""
+    if not user.is_council_staff or user.council_id != council_id:
+        raise PermissionDenied("Only the council's own staff can do this.")
 
 
 def has_perm(user, perm: Perm) -> bool:

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ehcbudgets.accounts.permissions import Perm, has_perm
+from ehcbudgets.accounts.permissions import Perm, check_perm, check_staff_of
 from ehcbudgets.audit.services import audit_record
 from ehcbudgets.core.dates import add_months, format_date, today
 from ehcbudgets.core.money import format_money
@@ -45,16 +45,6 @@ EDITABLE = (BudgetStatus.DRAFT,)
 MODE_ORDER = (ManagementMode.ORGANISED, ManagementMode.DIRECT_PAYMENT, ManagementMode.THIRD_PARTY)
 
 
-def _require(actor, perm: Perm) -> None:
-    if not has_perm(actor, perm):
-        raise PermissionDenied("Your role does not allow this.")
-
-
-def _require_staff_of(actor, council_id) -> None:
-    if not actor.is_council_staff or actor.council_id != council_id:
-        raise PermissionDenied("Only the council's own staff can do this.")
-
-
 def _audit(actor, action, obj, child, summary, **extra):
     audit_record(actor=actor, action=action, obj=obj, child=child, council=child.council, summary=summary, **extra)
 
@@ -86,14 +76,14 @@ def budget_request_record(
     council's policy says (R2); it gets a decision target in working days (R35)."""
     received_on = received_on or today()
     if actor.is_family:
-        _require(actor, Perm.BUDGET_ASK)
+        check_perm(actor, Perm.BUDGET_ASK)
         if requester.user_id != actor.pk:
             raise PermissionDenied("You can only ask for a budget as yourself.")
         channel = "online"
         received_on = today()  # a family's online request is received the moment it is sent
     else:
-        _require(actor, Perm.BUDGET_PREPARE)
-        _require_staff_of(actor, child.council_id)
+        check_perm(actor, Perm.BUDGET_PREPARE)
+        check_staff_of(actor, child.council_id)
     if requester.child_id != child.pk:
         raise ValidationError({"requester": "Choose someone linked to this child"})
     if received_on > today():
@@ -240,8 +230,8 @@ def budget_start(
 ) -> Budget:
     """Start costing a budget for an open request: a line for every provision item in F, G, H1 and H2 that the
     local offer can price, with the suggested item and the first mode it allows (R6, R8)."""
-    _require(actor, Perm.BUDGET_PREPARE)
-    _require_staff_of(actor, request.council_id)
+    check_perm(actor, Perm.BUDGET_PREPARE)
+    check_staff_of(actor, request.council_id)
     request = BudgetRequest.objects.select_for_update().select_related("child").get(pk=request.pk)
     if request.status != RequestStatus.OPEN:
         raise ValidationError("Only an open request can be costed")
@@ -319,8 +309,8 @@ LINE_FIELDS = {
 def budget_line_set(*, actor, budget: Budget, provision_item, line: BudgetLine | None = None, **fields) -> BudgetLine:
     """Add or change the line for a provision item: the catalogue item that prices it, how it is held, its dates
     and the setting's agreement. Nothing outside the plan is funded; a mode the rules forbid is refused (R4, R6, R9)."""
-    _require(actor, Perm.BUDGET_PREPARE)
-    _require_staff_of(actor, budget.council_id)
+    check_perm(actor, Perm.BUDGET_PREPARE)
+    check_staff_of(actor, budget.council_id)
     budget = _lock_budget(budget)
     _require_editable(budget)
     only_fields(fields, LINE_FIELDS)
@@ -394,8 +384,8 @@ def budget_line_set(*, actor, budget: Budget, provision_item, line: BudgetLine |
 @transaction.atomic
 def budget_line_remove(*, actor, line: BudgetLine) -> None:
     """Take a line out of a budget being prepared."""
-    _require(actor, Perm.BUDGET_PREPARE)
-    _require_staff_of(actor, line.council_id)
+    check_perm(actor, Perm.BUDGET_PREPARE)
+    check_staff_of(actor, line.council_id)
     budget = _lock_budget(line.budget)
     _require_editable(budget)
     _audit(
@@ -466,8 +456,8 @@ def direct_payment_case_record(
     efficient_use: str = "",
 ) -> DirectPaymentCase:
     """Record who would receive the direct payments and the council's evidence for each R12 finding."""
-    _require(actor, Perm.BUDGET_PREPARE)
-    _require_staff_of(actor, budget.council_id)
+    check_perm(actor, Perm.BUDGET_PREPARE)
+    check_staff_of(actor, budget.council_id)
     budget = _lock_budget(budget)
     if budget.status in (BudgetStatus.APPROVED, BudgetStatus.REFUSED, BudgetStatus.SUPERSEDED):
         raise ValidationError("The budget has been decided: its direct payment findings cannot change")
@@ -501,8 +491,8 @@ def direct_payment_case_record(
 def budget_submit(*, actor, budget: Budget, final_amount: Decimal) -> Budget:
     """Send a costed budget for approval (or to the SEN panel first, where lines are outside the local offer).
     A final amount below the costed lines is insufficient and cannot go forward (R5)."""
-    _require(actor, Perm.BUDGET_PREPARE)
-    _require_staff_of(actor, budget.council_id)
+    check_perm(actor, Perm.BUDGET_PREPARE)
+    check_staff_of(actor, budget.council_id)
     budget = _lock_budget(budget)
     _require_editable(budget)
     if final_amount is None or final_amount < 0:
@@ -549,8 +539,8 @@ def budget_submit(*, actor, budget: Budget, final_amount: Decimal) -> Budget:
 @transaction.atomic
 def panel_decide(*, actor, referral: PanelReferral, outcome: str, reasons: str) -> PanelReferral:
     """Record the SEN panel's decision, with reasons; an agreed budget goes on for approval."""
-    _require(actor, Perm.PANEL_DECIDE)
-    _require_staff_of(actor, referral.council_id)
+    check_perm(actor, Perm.PANEL_DECIDE)
+    check_staff_of(actor, referral.council_id)
     budget = _lock_budget(referral.budget)  # budget before referral, the order every service locks in
     referral = PanelReferral.objects.select_for_update().get(pk=referral.pk)
     if referral.outcome:
@@ -632,8 +622,8 @@ def _decision_letter(actor, decision: Decision) -> None:
 def budget_approve(*, actor, budget: Budget) -> Budget:
     """Agree the budget. A different manager from the officer who prepared it, and only when nothing blocks it
     (maker-checker; DOMAIN R5, R9 to R13). The family gets the decision in writing."""
-    _require(actor, Perm.BUDGET_DECIDE)
-    _require_staff_of(actor, budget.council_id)
+    check_perm(actor, Perm.BUDGET_DECIDE)
+    check_staff_of(actor, budget.council_id)
     budget = _lock_budget(budget)
     if actor.pk in (budget.prepared_by_id, budget.submitted_by_id):
         raise PermissionDenied("You prepared this budget, so another manager must approve it.")
@@ -682,8 +672,8 @@ def _check_refusal(reason_code: str, reasons: str) -> None:
 def budget_refuse(*, actor, budget: Budget, reason_code: str, reasons: str) -> Decision:
     """Refuse a budget with a reason code and reasons in words; the letter states the right to ask for a review,
     then a complaint and the Ombudsman (DOMAIN R14). Never by the officer who prepared it."""
-    _require(actor, Perm.BUDGET_DECIDE)
-    _require_staff_of(actor, budget.council_id)
+    check_perm(actor, Perm.BUDGET_DECIDE)
+    check_staff_of(actor, budget.council_id)
     budget = _lock_budget(budget)
     if actor.pk in (budget.prepared_by_id, budget.submitted_by_id):
         raise PermissionDenied("You prepared this budget, so another manager must decide it.")
@@ -719,8 +709,8 @@ def budget_refuse(*, actor, budget: Budget, reason_code: str, reasons: str) -> D
 def direct_payment_refuse(*, actor, line: BudgetLine, reason_code: str, reasons: str) -> Decision:
     """Refuse a direct payment for one line, with reasons and review rights (R12, R14); the council arranges it.
     Never by whoever prepared the budget (maker-checker)."""
-    _require(actor, Perm.BUDGET_DECIDE)
-    _require_staff_of(actor, line.council_id)
+    check_perm(actor, Perm.BUDGET_DECIDE)
+    check_staff_of(actor, line.council_id)
     budget = _lock_budget(line.budget)
     if actor.pk in (budget.prepared_by_id, budget.submitted_by_id):
         raise PermissionDenied("You prepared this budget, so another manager must decide it.")
@@ -771,8 +761,8 @@ def decision_review_request(
         if not child.contacts.filter(user=actor).exists():
             raise PermissionDenied("You can ask for a review of your own child's decisions only.")
     else:
-        _require(actor, Perm.BUDGET_PREPARE)
-        _require_staff_of(actor, decision.council_id)
+        check_perm(actor, Perm.BUDGET_PREPARE)
+        check_staff_of(actor, decision.council_id)
     if not decision.is_refusal:
         raise ValidationError("Only a refusal can be reviewed")
     if DecisionReviewRequest.objects.filter(decision=decision).exists():
@@ -802,8 +792,8 @@ def decision_review_decide(
 ) -> DecisionReviewRequest:
     """Consider a review request and send the outcome in writing with reasons (R14). The reviewer is not the person
     who made the decision. A changed refusal goes back to the officer to cost or re-decide."""
-    _require(actor, Perm.DECISION_REVIEW)
-    _require_staff_of(actor, review.council_id)
+    check_perm(actor, Perm.DECISION_REVIEW)
+    check_staff_of(actor, review.council_id)
     review = (
         DecisionReviewRequest.objects.select_for_update().select_related("decision__request__child").get(pk=review.pk)
     )
@@ -855,8 +845,8 @@ def decision_review_decide(
 def section_j_issue(*, actor, budget: Budget) -> Budget:
     """Write Section J from the agreed budget: per line the provision, outcomes, funding stream, mode and amount, and
     the direct payment arrangements. A plan with an agreed budget cannot be final without it (R7)."""
-    _require(actor, Perm.BUDGET_PREPARE)
-    _require_staff_of(actor, budget.council_id)
+    check_perm(actor, Perm.BUDGET_PREPARE)
+    check_staff_of(actor, budget.council_id)
     budget = _lock_budget(budget)
     if budget.status != BudgetStatus.APPROVED:
         raise ValidationError("Section J is written from an agreed budget")

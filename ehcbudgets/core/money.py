@@ -17,3 +17,9 @@ def format_money(value: Decimal | int | str | None) -> str:
     amount = to_money(value)
     sign = "-" if amount < 0 else ""
     return f"{sign}£{abs(amount):,.2f}"
+
+
+def sum_in_pence(total) -> Decimal:
+    """A database sum of money in whole pence (0 for no rows). SQLite sums decimals as floating point, so its sums are
+    rounded to pence (exact for any total below £10 billion); PostgreSQL sums them exactly."""
+    return Decimal(total or 0).quantize(PENNY)

@@ -4,15 +4,9 @@ from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 
+from ehcbudgets.core.money import sum_in_pence
+
 from .models import Account, Leg, Transaction
-
-PENNY = Decimal("0.01")
-
-
-def _pence(total) -> Decimal:
-    """A sum of legs in whole pence. SQLite sums decimals as floating point, so its sums are rounded to pence
-    (exact for any total below £10 billion); PostgreSQL sums them exactly."""
-    return (total or Decimal("0")).quantize(PENNY)
 
 
 def balance(*, account: Account, up_to=None) -> Decimal:
@@ -20,7 +14,7 @@ def balance(*, account: Account, up_to=None) -> Decimal:
     legs = Leg.objects.filter(account=account, council_id=account.council_id)
     if up_to is not None:
         legs = legs.filter(transaction__occurred_on__lte=up_to)
-    return _pence(legs.aggregate(total=Sum("amount"))["total"])
+    return sum_in_pence(legs.aggregate(total=Sum("amount"))["total"])
 
 
 def balances(*, council, keys: list[str]) -> dict[str, Decimal]:
@@ -29,12 +23,12 @@ def balances(*, council, keys: list[str]) -> dict[str, Decimal]:
         Leg.objects.filter(council=council, account__key__in=keys).values("account__key").annotate(total=Sum("amount"))
     )
     found = {row["account__key"]: row["total"] for row in rows}
-    return {key: _pence(found.get(key)) for key in keys}
+    return {key: sum_in_pence(found.get(key)) for key in keys}
 
 
 def council_total(*, council) -> Decimal:
     """The sum of every leg a council has posted: zero whenever the ledger is whole."""
-    return _pence(Leg.objects.filter(council=council).aggregate(total=Sum("amount"))["total"])
+    return sum_in_pence(Leg.objects.filter(council=council).aggregate(total=Sum("amount"))["total"])
 
 
 def entries(*, account: Account) -> QuerySet[Leg]:

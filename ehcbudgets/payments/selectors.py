@@ -41,15 +41,21 @@ def next_payment(*, agreement: Agreement) -> ScheduledPayment | None:
     return agreement.payments.filter(status=PaymentStatus.SCHEDULED).order_by("due_on").first()
 
 
-def recipient_balance(*, agreement: Agreement):
-    """What the recipient holds of the payments: from the ledger, never a stored total (ADR 9)."""
-    account = Account.objects.filter(council_id=agreement.council_id, key=f"{agreement.holder}:recipient").first()
-    return ledger.balance(account=account) if account else Decimal("0.00")
+def _recipient_account(agreement: Agreement) -> Account | None:
+    """The ledger account the recipient holds the payments in, if anything has been posted to it yet."""
+    return Account.objects.filter(council_id=agreement.council_id, key=f"{agreement.holder}:recipient").first()
+
+
+def recipient_balance(*, agreement: Agreement, up_to: date | None = None):
+    """What the recipient holds of the payments (at the end of a day, if given): from the ledger, never a stored
+    total (ADR 9)."""
+    account = _recipient_account(agreement)
+    return ledger.balance(account=account, up_to=up_to) if account else Decimal("0.00")
 
 
 def statement(*, agreement: Agreement) -> list[dict]:
     """The recipient's account from the ledger, oldest first, with the balance after each entry."""
-    account = Account.objects.filter(council_id=agreement.council_id, key=f"{agreement.holder}:recipient").first()
+    account = _recipient_account(agreement)
     if account is None:
         return []
     rows, running = [], Decimal("0.00")

@@ -14,13 +14,13 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from ehcbudgets.accounts.permissions import Perm, has_perm
+from ehcbudgets.accounts.permissions import Perm, check_perm, check_staff_of, has_perm
 from ehcbudgets.audit.services import audit_record
 from ehcbudgets.budgets import rules as budget_rules
 from ehcbudgets.budgets.models import BudgetStatus, DecisionKind
 from ehcbudgets.budgets.selectors import PAID_TO_FAMILY
 from ehcbudgets.core.dates import format_date, is_working_day, today
-from ehcbudgets.core.money import format_money, to_money
+from ehcbudgets.core.money import format_money, sum_in_pence, to_money
 from ehcbudgets.councils.models import Council, PaymentFrequency
 from ehcbudgets.councils.selectors import policy_in_force
 from ehcbudgets.ledger import services as ledger
@@ -62,16 +62,6 @@ BACS_NAME = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.&/- "
 ZERO = Decimal("0.00")
 
 
-def _require(actor, perm: Perm) -> None:
-    if not has_perm(actor, perm):
-        raise PermissionDenied("Your role does not allow this.")
-
-
-def _require_staff_of(actor, council_id) -> None:
-    if not actor.is_council_staff or actor.council_id != council_id:
-        raise PermissionDenied("Only the council's own staff can do this.")
-
-
 def _audit(actor, action, obj, summary, *, child=None, council=None, **extra):
     child = child if child is not None else getattr(obj, "child", None)
     council = council if council is not None else getattr(obj, "council", None)
@@ -79,8 +69,8 @@ def _audit(actor, action, obj, summary, *, child=None, council=None, **extra):
 
 
 def _sum(queryset, field: str = "amount") -> Decimal:
-    """The sum of a money field in whole pence (SQLite sums decimals as floating point; see ledger.selectors)."""
-    return (queryset.aggregate(total=Sum(field))["total"] or ZERO).quantize(Decimal("0.01"))
+    """The sum of a money field of a queryset, in whole pence."""
+    return sum_in_pence(queryset.aggregate(total=Sum(field))["total"])
 
 
 def _lock(agreement: Agreement) -> Agreement:
@@ -273,8 +263,8 @@ def agreement_create(
     """Set up the direct payment agreement for an agreed budget's direct payment lines: recipient, amount,
     frequency, dates, where the money goes and conditions, including payees the recipient must not pay (DOMAIN R10,
     R11, R15, R16, R35). Nothing is paid until it is sent and the recipient consents."""
-    _require(actor, Perm.DP_MANAGE)
-    _require_staff_of(actor, budget.council_id)
+    check_perm(actor, Perm.DP_MANAGE)
+    check_staff_of(actor, budget.council_id)
     unknown = set(fields) - AGREEMENT_EDITABLE
     if unknown:
         raise ValidationError(f"Unknown terms: {', '.join(sorted(unknown))}")
@@ -322,8 +312,8 @@ AGREEMENT_EDITABLE = {
 @transaction.atomic
 def agreement_update(*, actor, agreement: Agreement, **fields) -> Agreement:
     """Change an agreement's terms before it is sent; once sent, the terms change only by a notice."""
-    _require(actor, Perm.DP_MANAGE)
-    _require_staff_of(actor, agreement.council_id)
+    check_perm(actor, Perm.DP_MANAGE)
+    check_staff_of(actor, agreement.council_id)
     agreement = _lock(agreement)
     if agreement.status != AgreementStatus.DRAFT:
         raise ValidationError("The agreement has been sent: change it with a notice instead")
@@ -374,8 +364,8 @@ def personal_assistant_record(
     """Record a personal assistant the recipient employs, with the DBS check and the employer's liability insurance
     (DOMAIN R34). A close relative living in the household, or one younger than the council's minimum age, needs an
     exception approved by a manager with the reason (DOMAIN R26, R34)."""
-    _require(actor, Perm.DP_MANAGE)
-    _require_staff_of(actor, agreement.council_id)
+    check_perm(actor, Perm.DP_MANAGE)
+    check_staff_of(actor, agreement.council_id)
     agreement = _lock(agreement)
     if agreement.status == AgreementStatus.STOPPED:
         raise ValidationError("The direct payments have stopped")
@@ -504,8 +494,8 @@ def _payment(agreement: Agreement, *, due_on, period_start, period_end, streams:
 def agreement_send(*, actor, agreement: Agreement) -> Agreement:
     """Send the agreement to the recipient as a notice listing the agreed provision, amount, frequency, schedule
     and conditions; it waits for their consent (DOMAIN R15, R16)."""
-    _require(actor, Perm.DP_MANAGE)
-    _require_staff_of(actor, agreement.council_id)
+    check_perm(actor, Perm.DP_MANAGE)
+    check_staff_of(actor, agreement.council_id)
     agreement = _lock(agreement)
     if agreement.status != AgreementStatus.DRAFT:
         raise ValidationError("The agreement has already been sent")
@@ -539,13 +529,13 @@ def agreement_consent(
     an officer from a signed copy, email or call (DOMAIN R15). The schedule is made then; nothing is paid before."""
     agreement = _lock(agreement)
     if actor.is_family:
-        _require(actor, Perm.DP_CONSENT)
+        check_perm(actor, Perm.DP_CONSENT)
         if not _is_recipient_user(actor, agreement):
             raise PermissionDenied("Only the person who receives the payments can consent to them.")
         channel, consented_on = ConsentChannel.ONLINE, today()
     else:
-        _require(actor, Perm.DP_MANAGE)
-        _require_staff_of(actor, agreement.council_id)
+        check_perm(actor, Perm.DP_MANAGE)
+        check_staff_of(actor, agreement.council_id)
         if channel == ConsentChannel.ONLINE or channel not in ConsentChannel.values:
             raise ValidationError({"channel": "Select how the recipient gave their consent"})
         consented_on = consented_on or today()
@@ -621,8 +611,8 @@ def payment_run_prepare(*, actor, council: Council, pay_up_to: date) -> PaymentR
     """Gather every payment due up to a date, once, for a second finance officer to approve. Runs of one council
     are prepared one at a time (the council's row is locked), so two at the same moment never take the same payment;
     a run for a date already run finds nothing more to pay (DOMAIN R35)."""
-    _require(actor, Perm.PAYMENTS_RUN)
-    _require_staff_of(actor, council.pk)
+    check_perm(actor, Perm.PAYMENTS_RUN)
+    check_staff_of(actor, council.pk)
     Council.objects.select_for_update().get(pk=council.pk)
     if pay_up_to is None:
         raise ValidationError({"pay_up_to": "Enter the date to pay up to"})
@@ -749,8 +739,8 @@ def payment_run_approve(*, actor, run: PaymentRun) -> PaymentRun:
     """Approve and release a prepared run: a different finance officer from the one who prepared it. Each payment
     is posted to the ledger once, the first payment sets the first review date (DOMAIN R18), offsets are received
     against recoveries, and the bank, CSV and prepaid card files are made. Any failure leaves none of it."""
-    _require(actor, Perm.PAYMENTS_RUN)
-    _require_staff_of(actor, run.council_id)
+    check_perm(actor, Perm.PAYMENTS_RUN)
+    check_staff_of(actor, run.council_id)
     run = PaymentRun.objects.select_for_update().select_related("council").get(pk=run.pk)
     if run.prepared_by_id == actor.pk:
         raise PermissionDenied("You prepared this run, so another finance officer must approve it.")
@@ -831,8 +821,8 @@ def _receive_offset(actor, payment: ScheduledPayment, on: date) -> None:
 @transaction.atomic
 def payment_run_cancel(*, actor, run: PaymentRun) -> PaymentRun:
     """Cancel a prepared run: its payments go back to the schedule for the next run."""
-    _require(actor, Perm.PAYMENTS_RUN)
-    _require_staff_of(actor, run.council_id)
+    check_perm(actor, Perm.PAYMENTS_RUN)
+    check_staff_of(actor, run.council_id)
     run = PaymentRun.objects.select_for_update().get(pk=run.pk)
     if run.status != RunStatus.PREPARED:
         raise ValidationError("Only a run waiting for approval can be cancelled")
@@ -992,8 +982,8 @@ def agreement_reduce(
 ) -> AgreementChange:
     """Reduce the payments with written notice and reasons; the reduction takes effect no sooner than the council's
     notice period after the notice reaches the family, even while a reconsideration is open (DOMAIN R21)."""
-    _require(actor, Perm.DP_DECIDE)
-    _require_staff_of(actor, agreement.council_id)
+    check_perm(actor, Perm.DP_DECIDE)
+    check_staff_of(actor, agreement.council_id)
     agreement = _lock(agreement)
     _require_live(agreement)
     reasons = _check_reasons(reasons)
@@ -1041,8 +1031,8 @@ def agreement_stop(
 ) -> AgreementChange:
     """Stop the payments on one of the grounds the law gives, with written notice, reasons and the right to one
     reconsideration; never at once (DOMAIN R22; LGSCO Surrey 21 005 214)."""
-    _require(actor, Perm.DP_DECIDE)
-    _require_staff_of(actor, agreement.council_id)
+    check_perm(actor, Perm.DP_DECIDE)
+    check_staff_of(actor, agreement.council_id)
     agreement = _lock(agreement)
     _require_live(agreement)
     if ground not in StopGround.values or ground == StopGround.CONSENT_WITHDRAWN:
@@ -1074,12 +1064,12 @@ def agreement_withdraw_consent(*, actor, agreement: Agreement, reasons: str = ""
     the council writes to confirm and to say how the support will be arranged instead (DOMAIN R22)."""
     agreement = _lock(agreement)
     if actor.is_family:
-        _require(actor, Perm.DP_CONSENT)
+        check_perm(actor, Perm.DP_CONSENT)
         if not _is_recipient_user(actor, agreement):
             raise PermissionDenied("Only the person who receives the payments can withdraw consent.")
     else:
-        _require(actor, Perm.DP_MANAGE)
-        _require_staff_of(actor, agreement.council_id)
+        check_perm(actor, Perm.DP_MANAGE)
+        check_staff_of(actor, agreement.council_id)
     if agreement.status not in (*LIVE, AgreementStatus.AWAITING_CONSENT) or agreement.stop_effective_on:
         raise ValidationError("The direct payments have already stopped or are stopping")
     on = today()
@@ -1117,8 +1107,8 @@ def agreement_suspend(
 ) -> AgreementChange:
     """Suspend the payments, for example while the child is in hospital or abroad for longer than the council's
     policy allows; nothing is paid while suspended (DOMAIN R35)."""
-    _require(actor, Perm.DP_MANAGE)
-    _require_staff_of(actor, agreement.council_id)
+    check_perm(actor, Perm.DP_MANAGE)
+    check_staff_of(actor, agreement.council_id)
     agreement = _lock(agreement)
     if agreement.status != AgreementStatus.ACTIVE or agreement.stop_effective_on:
         raise ValidationError("Only running direct payments can be suspended")
@@ -1165,8 +1155,8 @@ def agreement_suspend(
 @transaction.atomic
 def agreement_resume(*, actor, agreement: Agreement, reasons: str, resume_on: date | None = None) -> AgreementChange:
     """Start suspended payments again; payments that fell due while suspended are not paid (DOMAIN R35)."""
-    _require(actor, Perm.DP_MANAGE)
-    _require_staff_of(actor, agreement.council_id)
+    check_perm(actor, Perm.DP_MANAGE)
+    check_staff_of(actor, agreement.council_id)
     agreement = _lock(agreement)
     if agreement.status != AgreementStatus.SUSPENDED:
         raise ValidationError("The direct payments are not suspended")
@@ -1204,8 +1194,8 @@ def agreement_change_recipient(
 ) -> AgreementChange:
     """Pay someone else: the new recipient must be eligible (DOMAIN R10, R11, R26), the money goes to an account in
     their name, and nothing is paid until they consent to the terms sent to them (DOMAIN R15, R20)."""
-    _require(actor, Perm.DP_MANAGE)
-    _require_staff_of(actor, agreement.council_id)
+    check_perm(actor, Perm.DP_MANAGE)
+    check_staff_of(actor, agreement.council_id)
     agreement = _lock(agreement)
     _require_live(agreement)
     if agreement.status == AgreementStatus.SUSPENDED:
@@ -1270,8 +1260,8 @@ def recovery_raise(
     """Ask for money back, with a notice stating the reasons, the amount, who pays and by when (the council's number
     of days, 14 by default); by invoice or by paying less from future payments; reconsideration on request
     (DOMAIN R23)."""
-    _require(actor, Perm.DP_DECIDE)
-    _require_staff_of(actor, agreement.council_id)
+    check_perm(actor, Perm.DP_DECIDE)
+    check_staff_of(actor, agreement.council_id)
     agreement = _lock(agreement)
     reasons = _check_reasons(reasons)
     payer = payer or agreement.recipient
@@ -1349,8 +1339,8 @@ def recovery_raise(
 @transaction.atomic
 def recovery_receipt_record(*, actor, recovery: Recovery, amount: Decimal, received_on: date) -> RecoveryReceipt:
     """Record money repaid against an invoice; it leaves the recipient's account in the ledger (DOMAIN R23)."""
-    _require(actor, Perm.PAYMENTS_RUN)
-    _require_staff_of(actor, recovery.council_id)
+    check_perm(actor, Perm.PAYMENTS_RUN)
+    check_staff_of(actor, recovery.council_id)
     recovery = Recovery.objects.select_for_update().select_related("agreement__council").get(pk=recovery.pk)
     if recovery.status != RecoveryStatus.OPEN:
         raise ValidationError("This recovery is not outstanding")
@@ -1408,14 +1398,14 @@ def reconsideration_request(
         raise ValidationError("Ask for a reconsideration of one reduction, stop or recovery")
     agreement = subject.agreement
     if actor.is_family:
-        _require(actor, Perm.DP_CONSENT)
+        check_perm(actor, Perm.DP_CONSENT)
         if not _is_recipient_user(actor, agreement) and not (
             recovery is not None and recovery.payer.user_id == actor.pk
         ):
             raise PermissionDenied("Only the person the notice was sent to can ask for a reconsideration.")
     else:
-        _require(actor, Perm.DP_MANAGE)
-        _require_staff_of(actor, agreement.council_id)
+        check_perm(actor, Perm.DP_MANAGE)
+        check_staff_of(actor, agreement.council_id)
     if change is not None:
         change = AgreementChange.objects.select_for_update().get(pk=change.pk)
         if change.kind not in (ChangeKind.REDUCE, ChangeKind.STOP) or change.withdrawn:
@@ -1441,8 +1431,8 @@ def reconsideration_decide(*, actor, reconsideration: Reconsideration, outcome: 
     """Decide a reconsideration and write to the family with reasons: a different manager from the one who made the
     decision. Changing the decision undoes it: a reduction is restored, a stop lifted, a recovery withdrawn (and any
     money received repaid through the ledger) (DOMAIN R21 to R23)."""
-    _require(actor, Perm.DECISION_REVIEW)
-    _require_staff_of(actor, reconsideration.council_id)
+    check_perm(actor, Perm.DECISION_REVIEW)
+    check_staff_of(actor, reconsideration.council_id)
     item = Reconsideration.objects.select_for_update().get(pk=reconsideration.pk)
     subject = item.change or item.recovery
     if subject.decided_by_id == actor.pk:
@@ -1544,8 +1534,8 @@ BANK_FIELDS = (
 @transaction.atomic
 def bank_details_set(*, actor, council: Council, **fields) -> BankDetails:
     """Record the bank account direct payments are paid from and the council's BACS service user number."""
-    _require(actor, Perm.OFFER_MANAGE)
-    _require_staff_of(actor, council.pk)
+    check_perm(actor, Perm.OFFER_MANAGE)
+    check_staff_of(actor, council.pk)
     unknown = set(fields) - set(BANK_FIELDS)
     if unknown:
         raise ValidationError(f"Unknown bank details: {', '.join(sorted(unknown))}")

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.text import get_valid_filename
 
 from ehcbudgets.accounts.decorators import require
-from ehcbudgets.accounts.permissions import Perm, has_perm
+from ehcbudgets.accounts.permissions import Perm
 from ehcbudgets.core.dates import format_date, today
 from ehcbudgets.core.money import format_money
 from ehcbudgets.core.views import confirm_page, form_page, paginate
@@ -72,12 +72,8 @@ def _agreement(request, pk, agreement_pk):
 
 
 def _keeps_records(user, agreement) -> bool:
-    """The recipient, or the third party managing the account, keeps the records (the services check it again)."""
-    if not has_perm(user, Perm.SPENDING_RECORD) or not user.is_family:
-        return False
-    return agreement.recipient.user_id == user.pk or (
-        agreement.managed_by_id is not None and agreement.managed_by.user_id == user.pk
-    )
+    """The recipient, or the third party managing the account, keeps the records here (officers use their pages)."""
+    return user.is_family and services.keeps_records(user, agreement)
 
 
 def _is_open(agreement) -> bool:

@@ -9,10 +9,9 @@ from fractions import Fraction
 from django.db.models import Sum
 
 from ehcbudgets.core.dates import add_months, format_date, today
+from ehcbudgets.core.money import sum_in_pence
 from ehcbudgets.councils.models import ReturnFrequency
 from ehcbudgets.councils.selectors import policy_in_force
-from ehcbudgets.ledger import selectors as ledger_selectors
-from ehcbudgets.ledger.models import Account
 from ehcbudgets.payments import rules as payment_rules
 from ehcbudgets.payments import selectors as payment_selectors
 from ehcbudgets.payments.models import Agreement, PaymentStatus
@@ -27,10 +26,6 @@ RETURN_MONTHS = {
     ReturnFrequency.SIX_MONTHLY: 6,
     ReturnFrequency.ANNUAL: 12,
 }
-
-
-def _pence(value) -> Decimal:
-    return (value or Decimal("0")).quantize(Decimal("0.01"))
 
 
 def records_of(*, agreement: Agreement):
@@ -88,17 +83,17 @@ def money_picture(*, agreement: Agreement, on: date | None = None) -> dict:
     in, a projection of the balance at the end, and the surplus the council may ask back (DOMAIN R32)."""
     on = on or today()
     balance = payment_selectors.recipient_balance(agreement=agreement)
-    committed = _pence(
+    committed = sum_in_pence(
         Commitment.objects.filter(agreement=agreement, settled_on__isnull=True).aggregate(t=Sum("amount"))["t"]
     )
-    set_aside = _pence(SavingsPot.objects.filter(agreement=agreement).aggregate(t=Sum("amount"))["t"])
-    to_come = _pence(agreement.payments.filter(status=PaymentStatus.SCHEDULED).aggregate(t=Sum("amount"))["t"])
-    spent = _pence(records_of(agreement=agreement).aggregate(t=Sum("amount"))["t"])
+    set_aside = sum_in_pence(SavingsPot.objects.filter(agreement=agreement).aggregate(t=Sum("amount"))["t"])
+    to_come = sum_in_pence(agreement.payments.filter(status=PaymentStatus.SCHEDULED).aggregate(t=Sum("amount"))["t"])
+    spent = sum_in_pence(records_of(agreement=agreement).aggregate(t=Sum("amount"))["t"])
     first = agreement.start_date  # spending is averaged over the agreement so far, whenever payments began
     days_so_far = max((min(on, agreement.end_date) - first).days + 1, 1)
     days_left = max((agreement.end_date - on).days, 0)
     daily = spent / Decimal(days_so_far) if spent > 0 else ZERO
-    projected = _pence(balance + to_come - daily * days_left)
+    projected = sum_in_pence(balance + to_come - daily * days_left)
     policy = policy_in_force(council=agreement.council, on=on)
     yearly = agreement.amount * 365 / Decimal((agreement.end_date - agreement.start_date).days + 1)
     return {
@@ -125,14 +120,14 @@ def by_line(*, agreement: Agreement, start: date | None = None, end: date | None
         parts = parts.filter(record__spent_on__gte=start)
     if end:
         parts = parts.filter(record__spent_on__lte=end)
-    spent = {row["line"]: _pence(row["t"]) for row in parts.values("line").annotate(t=Sum("amount"))}
+    spent = {row["line"]: sum_in_pence(row["t"]) for row in parts.values("line").annotate(t=Sum("amount"))}
     total_days = (agreement.end_date - agreement.start_date).days + 1
     elapsed = min(max((on - agreement.start_date).days + 1, 0), total_days)
     rows = []
     for line in agreement.lines.select_related("budget_line__provision_item").prefetch_related(
         "budget_line__provision_item__outcomes"
     ):
-        expected = _pence(line.amount * Decimal(elapsed) / Decimal(total_days))
+        expected = sum_in_pence(line.amount * Decimal(elapsed) / Decimal(total_days))
         rows.append(
             {
                 "line": line,
@@ -181,20 +176,14 @@ def return_period(*, agreement: Agreement, containing: date):
     return None
 
 
-def _balance_on(agreement: Agreement, day: date) -> Decimal:
-    """The recipient's ledger balance at the end of a day."""
-    account = Account.objects.filter(council_id=agreement.council_id, key=f"{agreement.holder}:recipient").first()
-    return ledger_selectors.balance(account=account, up_to=day) if account else ZERO
-
-
 def return_summary(*, agreement: Agreement, start: date, end: date) -> dict:
     """A return's figures, compiled from the records: spending by line and outcome, receipts, payments in, balance."""
     records = records_of(agreement=agreement).filter(spent_on__gte=start, spent_on__lte=end)
-    paid_in = _pence(
+    paid_in = sum_in_pence(
         agreement.payments.filter(status=PaymentStatus.PAID, paid_on__gte=start, paid_on__lte=end).aggregate(
             t=Sum("amount")
         )["t"]
-    ) - _pence(
+    ) - sum_in_pence(
         agreement.payments.filter(status=PaymentStatus.PAID, paid_on__gte=start, paid_on__lte=end).aggregate(
             t=Sum("offset")
         )["t"]
@@ -205,10 +194,10 @@ def return_summary(*, agreement: Agreement, start: date, end: date) -> dict:
         "period": [start.isoformat(), end.isoformat()],
         "records": records.count(),
         "with_receipts": with_receipt,
-        "spent": str(_pence(records.filter(amount__gt=0).aggregate(t=Sum("amount"))["t"])),
-        "refunds": str(-_pence(records.filter(amount__lt=0).aggregate(t=Sum("amount"))["t"])),
+        "spent": str(sum_in_pence(records.filter(amount__gt=0).aggregate(t=Sum("amount"))["t"])),
+        "refunds": str(-sum_in_pence(records.filter(amount__lt=0).aggregate(t=Sum("amount"))["t"])),
         "paid_in": str(paid_in),
-        "balance": str(_balance_on(agreement, end)),
+        "balance": str(payment_selectors.recipient_balance(agreement=agreement, up_to=end)),
         "lines": [
             {
                 "line": r["line"].description,

@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ehcbudgets.accounts.permissions import Perm, has_perm
+from ehcbudgets.accounts.permissions import Perm, check_perm, check_staff_of, has_perm
 from ehcbudgets.audit.services import audit_record
 from ehcbudgets.core.dates import format_date, is_working_day, today
 from ehcbudgets.core.money import format_money
@@ -46,27 +46,27 @@ PAYMENT_IN_DAYS = 7
 RECORDABLE = (AgreementStatus.ACTIVE, AgreementStatus.SUSPENDED, AgreementStatus.STOPPED)
 
 
-def _acts_for_family(actor, agreement: Agreement) -> bool:
-    """The recipient, or the third-party organisation that manages the account for them."""
-    if not getattr(actor, "pk", None) or not actor.is_family:
+def keeps_records(actor, agreement: Agreement) -> bool:
+    """Who keeps the records: the recipient or the third-party organisation managing the account for them, or a
+    council officer of its council on their behalf."""
+    if not getattr(actor, "pk", None):
         return False
-    return agreement.recipient.user_id == actor.pk or (
-        agreement.managed_by_id is not None and agreement.managed_by.user_id == actor.pk
-    )
+    if actor.is_family:
+        return has_perm(actor, Perm.SPENDING_RECORD) and (
+            agreement.recipient.user_id == actor.pk
+            or (agreement.managed_by_id is not None and agreement.managed_by.user_id == actor.pk)
+        )
+    return has_perm(actor, Perm.DP_MANAGE) and actor.is_council_staff and actor.council_id == agreement.council_id
 
 
 def _require_record_keeper(actor, agreement: Agreement) -> None:
-    """Who keeps the records: the recipient or their third party, or a council officer on their behalf."""
-    if _acts_for_family(actor, agreement) and has_perm(actor, Perm.SPENDING_RECORD):
-        return
-    if has_perm(actor, Perm.DP_MANAGE) and actor.is_council_staff and actor.council_id == agreement.council_id:
-        return
-    raise PermissionDenied("Only the person who holds the direct payments, or the council, can do this.")
+    if not keeps_records(actor, agreement):
+        raise PermissionDenied("Only the person who holds the direct payments, or the council, can do this.")
 
 
 def _require_staff(actor, perm: Perm, council_id) -> None:
-    if not has_perm(actor, perm) or not actor.is_council_staff or actor.council_id != council_id:
-        raise PermissionDenied("Your role does not allow this.")
+    check_perm(actor, perm)
+    check_staff_of(actor, council_id)
 
 
 def _audit(actor, action, obj, agreement, summary, **extra):

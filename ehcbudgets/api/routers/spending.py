@@ -116,14 +116,8 @@ def _agreement(request: HttpRequest, child_id: int, agreement_id: int) -> Agreem
 
 
 def _keeps_records(user, agreement: Agreement) -> bool:
-    """The recipient or the third party managing the account; or a council officer of its council who manages direct
-    payments, on the family's behalf (services._require_record_keeper, checked first here as the pages do)."""
-    if user.is_family:
-        return has_perm(user, Perm.SPENDING_RECORD) and (
-            agreement.recipient.user_id == user.pk
-            or (agreement.managed_by_id is not None and agreement.managed_by.user_id == user.pk)
-        )
-    return has_perm(user, Perm.DP_MANAGE) and user.is_council_staff and user.council_id == agreement.council_id
+    """The record keeper: the services' own rule (services.keeps_records), checked first here as the pages do."""
+    return services.keeps_records(user, agreement)
 
 
 def _keeper_agreement(request: HttpRequest, child_id: int, agreement_id: int, *, needs_payments: bool = True):
