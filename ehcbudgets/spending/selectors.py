@@ -48,6 +48,18 @@ def duplicate_of(*, agreement: Agreement, fitid: str, fingerprint: str) -> Spend
     return None
 
 
+def recorded_ids(*, agreement: Agreement) -> dict:
+    """The agreement's records by ("fitid", id) and by ("fingerprint", print), read once for a whole statement: the
+    same rule as duplicate_of (the bank's id when a record has one, otherwise its fingerprint)."""
+    found = {}
+    for record in SpendingRecord.objects.filter(agreement=agreement, withdrawn=False).order_by("-pk"):
+        if record.fitid:
+            found[("fitid", record.fitid)] = record
+        elif record.fingerprint:
+            found[("fingerprint", record.fingerprint)] = record
+    return found
+
+
 def last_layout(*, agreement: Agreement):
     """The CSV layout of the family's last saved statement, offered first next time (chosen once, then remembered)."""
     last = (

@@ -313,11 +313,12 @@ def statement_preview(*, actor, agreement: Agreement, data: bytes, filename: str
     )
     context = selectors.linking_context(agreement=agreement)
     payments = _payments_in(agreement)
+    recorded = selectors.recorded_ids(agreement=agreement)
     seen = set()
     rows = []
     for line in parsed:
         print_ = parsers.fingerprint(line)
-        duplicate = selectors.duplicate_of(agreement=agreement, fitid=line.fitid, fingerprint=print_)
+        duplicate = recorded.get(("fitid", line.fitid) if line.fitid else ("fingerprint", print_))
         repeated_in_file = (line.fitid or print_) in seen
         seen.add(line.fitid or print_)
         payment_in = _is_payment_in(line, payments)
