@@ -2,6 +2,7 @@
 managers), payment runs, recoveries and the ledger (finance)."""
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -419,8 +420,6 @@ def run_detail(request, run_pk):
 
 
 def _no_action():
-    from django.core.exceptions import ValidationError
-
     raise ValidationError("Choose approve or cancel")
 
 
