@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "ehcbudgets.ledger",
     "ehcbudgets.payments",
     "ehcbudgets.spending",
+    "ehcbudgets.monitoring",
     "ehcbudgets.api",
 ]
 

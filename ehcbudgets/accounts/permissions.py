@@ -38,6 +38,8 @@ class Perm(StrEnum):
     PAYMENTS_RUN = "payments.run"
     LEDGER_VIEW = "ledger.view"
     SPENDING_RECORD = "spending.record"
+    WORK_QUEUE = "work.queue"
+    MONITORING_RUN = "monitoring.run"
 
 
 PERM_DESCRIPTIONS = {
@@ -69,6 +71,9 @@ PERM_DESCRIPTIONS = {
     Perm.LEDGER_VIEW: "See the direct payments ledger and its balances",
     Perm.SPENDING_RECORD: "Record what the direct payments were spent on, import statements, add receipts and "
     "send monitoring returns (the recipient, or the third party managing the account)",
+    Perm.WORK_QUEUE: "See the council's work queue: reviews, findings, requests, decisions, returns and payment runs "
+    "waiting, and get a daily reminder of overdue work",
+    Perm.MONITORING_RUN: "Start a check of the monitoring rules over the council's direct payments",
 }
 
 _OFFICER_WORK = {
@@ -84,6 +89,8 @@ _OFFICER_WORK = {
     Perm.LETTERS_VIEW,
     Perm.DP_VIEW,
     Perm.DP_MANAGE,
+    Perm.WORK_QUEUE,
+    Perm.MONITORING_RUN,
 }
 
 MATRIX: dict[Role, frozenset[Perm]] = {
@@ -118,6 +125,7 @@ MATRIX: dict[Role, frozenset[Perm]] = {
             Perm.DP_VIEW,
             Perm.PAYMENTS_RUN,
             Perm.LEDGER_VIEW,
+            Perm.WORK_QUEUE,
         }
     ),
     Role.PANEL_MEMBER: frozenset(

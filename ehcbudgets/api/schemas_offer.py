@@ -78,6 +78,9 @@ class PolicyOut(Schema):
     retention_years: int
     return_frequency: ReturnFrequency
     evidence_deadline_days: int
+    return_due_days: int
+    receipt_required_above: Money
+    no_spending_weeks: int
     contingency_min_weeks: int
     surplus_threshold_weeks: int
     recovery_due_days: int
@@ -117,6 +120,9 @@ class PolicyIn(Patch):
     retention_years: int = leave_out()
     return_frequency: ReturnFrequency = leave_out()
     evidence_deadline_days: int = leave_out()
+    return_due_days: int = leave_out()
+    receipt_required_above: MoneyIn = leave_out()
+    no_spending_weeks: int = leave_out()
     contingency_min_weeks: int = leave_out()
     surplus_threshold_weeks: int = leave_out()
     recovery_due_days: int = leave_out()

@@ -1,6 +1,7 @@
 """Tenants: councils, the ICBs that partner them, and each council's dated policy."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -123,6 +124,23 @@ class CouncilPolicy(CouncilOwned):
     )
     evidence_deadline_days = models.PositiveSmallIntegerField(
         default=28, validators=_between(7, 90), help_text="Days a family has to send evidence asked for (R31)."
+    )
+    return_due_days = models.PositiveSmallIntegerField(
+        default=28,
+        validators=_between(7, 90),
+        help_text="Days after a return period ends that the family's monitoring return is due (DOMAIN R31).",
+    )
+    receipt_required_above = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("50.00"),
+        validators=[MinValueValidator(Decimal("0.00"))],
+        help_text="Spending above this amount needs a receipt kept with its record (DOMAIN R16, R31).",
+    )
+    no_spending_weeks = models.PositiveSmallIntegerField(
+        default=8,
+        validators=_between(2, 52),
+        help_text="Weeks without any spending after which the council checks the support is happening (R16).",
     )
     contingency_min_weeks = models.PositiveSmallIntegerField(
         default=4,

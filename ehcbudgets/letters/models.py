@@ -33,6 +33,10 @@ class LetterKind(models.TextChoices):
     DP_CONSENT_WITHDRAWN = "dp_consent_withdrawn", "Direct payments: consent withdrawn"
     DP_RECOVERY = "dp_recovery", "Notice to recover direct payments"
     DP_RECONSIDERATION = "dp_reconsideration", "Outcome of a reconsideration"
+    DP_INCREASE = "dp_increase", "Direct payments increased"
+    DP_CONDITIONS = "dp_conditions", "Direct payments: new conditions"
+    DP_REVIEW = "dp_review", "Review of direct payments"
+    DP_REVIEW_REQUEST = "dp_review_request", "Request for a review of direct payments"
     OTHER = "other", "Letter"
 
 

@@ -197,6 +197,12 @@ POLICY_QUESTIONS = {
         "number of working days",
     ),
     "evidence_deadline_days": ("Days a family has to send evidence the council asks for", "", "number of days"),
+    "return_due_days": ("Days after a return period ends that the monitoring return is due", "", "number of days"),
+    "no_spending_weeks": (
+        "Weeks without any spending after which the council checks the support is happening",
+        "",
+        "number of weeks",
+    ),
     "contingency_min_weeks": (
         "Weeks of payments a direct payment account is expected to hold, at least",
         "",
@@ -310,6 +316,14 @@ class PolicyForm(GovukForm):
         error_messages={"required": "Select how often families send a monitoring return"},
     )
     evidence_deadline_days = PolicyNumberField("evidence_deadline_days")
+    return_due_days = PolicyNumberField("return_due_days")
+    receipt_required_above = MoneyField(
+        label="Spending needs a receipt when it is more than",
+        noun="amount that needs a receipt",
+        allow_zero=True,
+        help_text="In pounds, like 50.00. Use 0.00 for a receipt for everything.",
+    )
+    no_spending_weeks = PolicyNumberField("no_spending_weeks")
     contingency_min_weeks = PolicyNumberField("contingency_min_weeks")
     surplus_threshold_weeks = PolicyNumberField("surplus_threshold_weeks")
     recovery_due_days = PolicyNumberField("recovery_due_days")

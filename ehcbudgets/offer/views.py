@@ -210,6 +210,9 @@ POLICY_ROWS = [
     ("suspension_after_weeks", "Suspend payments when a child is in hospital or abroad for more than", "{} weeks"),
     ("return_frequency", "Monitoring returns", None),
     ("evidence_deadline_days", "Time a family has to send evidence", "{} days"),
+    ("return_due_days", "A monitoring return is due after its period ends", "{} days"),
+    ("receipt_required_above", "Spending needs a receipt when it is more than", None),
+    ("no_spending_weeks", "Check the support is happening after no spending for", "{} weeks"),
     ("contingency_min_weeks", "A direct payment account should hold at least", "{} weeks of payments"),
     ("surplus_threshold_weeks", "A balance is surplus above", "{} weeks of payments"),
     ("recovery_due_days", "Time to repay money the council recovers", "{} days"),
@@ -228,6 +231,8 @@ POLICY_ROWS = [
 
 def _policy_value(policy, name: str, pattern: str | None) -> str:
     value = getattr(policy, name)
+    if name == "receipt_required_above":
+        return format_money(value)
     if name == "pa_min_budget":
         return format_money(value) if value is not None else "No minimum"
     if name == "budget_policy_text":

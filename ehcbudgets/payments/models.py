@@ -341,6 +341,8 @@ class BankDetails(CouncilOwned):
 
 class ChangeKind(models.TextChoices):
     REDUCE = "reduce", "Reduce the payments"
+    INCREASE = "increase", "Increase the payments"
+    ADD_CONDITIONS = "add_conditions", "Add conditions"
     STOP = "stop", "Stop the payments"
     SUSPEND = "suspend", "Suspend the payments"
     RESUME = "resume", "Resume the payments"

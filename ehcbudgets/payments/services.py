@@ -170,7 +170,7 @@ def agreeable_lines(budget) -> list:
     ]
 
 
-def _line_share(line, start: date, end: date) -> Decimal:
+def line_share(line, start: date, end: date) -> Decimal:
     """A line's amount for the part of its dates that falls within the agreement's dates, pro rata by days."""
     first, last = max(line.start_date, start), min(line.end_date, end)
     if last < first:
@@ -223,7 +223,7 @@ def _terms(*, budget, recipient, managed_by, fields: dict) -> tuple[dict, list]:
         details = {}
     if errors:
         raise ValidationError(errors)
-    shares = [(line, _line_share(line, start_date, end_date)) for line in lines]
+    shares = [(line, line_share(line, start_date, end_date)) for line in lines]
     shares = [(line, amount) for line, amount in shares if amount > 0]
     if not shares:
         raise ValidationError({"start_date": "No direct payment line runs within these dates"})
@@ -948,6 +948,8 @@ def _change(actor, agreement, kind, reasons, effective_on, **fields) -> Agreemen
 
 CHANGE_LETTERS = {
     ChangeKind.REDUCE: (LetterKind.DP_REDUCTION, "Notice to reduce your direct payments"),
+    ChangeKind.INCREASE: (LetterKind.DP_INCREASE, "Your direct payments are going up"),
+    ChangeKind.ADD_CONDITIONS: (LetterKind.DP_CONDITIONS, "New conditions for your direct payments"),
     ChangeKind.STOP: (LetterKind.DP_STOP, "Notice to stop your direct payments"),
     ChangeKind.SUSPEND: (LetterKind.DP_SUSPENSION, "Your direct payments are suspended"),
     ChangeKind.RESUME: (LetterKind.DP_RESUMPTION, "Your direct payments start again"),
@@ -1011,6 +1013,79 @@ def agreement_reduce(
         f"{format_date(effective_on)}",
         child=agreement.child,
         after={"old_amount": str(old), "new_amount": str(new_amount), "effective_on": effective_on.isoformat()},
+    )
+    return change
+
+
+@transaction.atomic
+def agreement_increase(
+    *, actor, agreement: Agreement, new_amount: Decimal, reasons: str, effective_on: date | None = None
+) -> AgreementChange:
+    """Increase the payments, so they are enough for the agreed provision (DOMAIN R17, R20): from a working day no
+    earlier than today, shared over the payments not yet taken, with a letter giving the new schedule."""
+    check_perm(actor, Perm.DP_DECIDE)
+    check_staff_of(actor, agreement.council_id)
+    agreement = _lock(agreement)
+    _require_live(agreement)
+    reasons = _check_reasons(reasons)
+    if new_amount is None or new_amount <= agreement.amount:
+        raise ValidationError(
+            {"new_amount": f"The new amount must be more than the current amount, {format_money(agreement.amount)}"}
+        )
+    if new_amount > ledger.MAX_AMOUNT:
+        raise ValidationError({"new_amount": f"The new amount must be no more than {format_money(ledger.MAX_AMOUNT)}"})
+    effective_on = effective_on or today()
+    if effective_on < today() or not is_working_day(effective_on):
+        raise ValidationError({"effective_on": "An increase takes effect on a working day, today or later"})
+    if effective_on > agreement.end_date:
+        raise ValidationError({"effective_on": "The agreement ends before the increase could take effect"})
+    _refuse_if_in_prepared_run(agreement, effective_on)
+    old = agreement.amount
+    _resplit(agreement, from_date=effective_on, new_total=new_amount, reason="Replaced by an increase")
+    agreement.amount = new_amount
+    agreement.save(update_fields=["amount", "updated_at"])
+    change = _change(
+        actor, agreement, ChangeKind.INCREASE, reasons, effective_on, old_amount=old, new_amount=new_amount
+    )
+    _change_letter(actor, change, schedule=_future_schedule(agreement, effective_on))
+    _audit(
+        actor,
+        "agreement.increased",
+        change,
+        f"Direct payments increased from {format_money(old)} to {format_money(new_amount)} from "
+        f"{format_date(effective_on)}",
+        child=agreement.child,
+        after={"old_amount": str(old), "new_amount": str(new_amount), "effective_on": effective_on.isoformat()},
+    )
+    return change
+
+
+@transaction.atomic
+def agreement_add_conditions(
+    *, actor, agreement: Agreement, conditions: str, reasons: str, effective_on: date | None = None
+) -> AgreementChange:
+    """Add conditions to the agreement with written notice and reasons; they apply once the notice period has run
+    from when the notice reaches the family (DOMAIN R16, R20)."""
+    check_perm(actor, Perm.DP_DECIDE)
+    check_staff_of(actor, agreement.council_id)
+    agreement = _lock(agreement)
+    _require_live(agreement)
+    conditions = (conditions or "").strip()
+    if not conditions:
+        raise ValidationError({"conditions": "Enter the conditions to add"})
+    reasons = _check_reasons(reasons)
+    effective_on = _effective_on(agreement, effective_on)
+    agreement.conditions = f"{agreement.conditions.strip()}\n{conditions}".strip()
+    agreement.save(update_fields=["conditions", "updated_at"])
+    change = _change(actor, agreement, ChangeKind.ADD_CONDITIONS, reasons, effective_on)
+    _change_letter(actor, change, new_conditions=conditions)
+    _audit(
+        actor,
+        "agreement.conditions_added",
+        change,
+        f"Conditions added to the direct payments from {format_date(effective_on)}",
+        child=agreement.child,
+        after={"conditions": conditions, "effective_on": effective_on.isoformat()},
     )
     return change
 

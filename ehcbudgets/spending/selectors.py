@@ -2,13 +2,13 @@
 Balances come from the ledger (ADR 9)."""
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
 from django.db.models import Sum
 
-from ehcbudgets.core.dates import add_months, format_date, today
+from ehcbudgets.core.dates import format_date, today
 from ehcbudgets.core.money import sum_in_pence
 from ehcbudgets.councils.models import ReturnFrequency
 from ehcbudgets.councils.selectors import policy_in_force
@@ -16,7 +16,7 @@ from ehcbudgets.payments import rules as payment_rules
 from ehcbudgets.payments import selectors as payment_selectors
 from ehcbudgets.payments.models import Agreement, PaymentStatus
 
-from . import linking
+from . import linking, rules
 from .models import Commitment, LinkRule, MonitoringReturn, SavingsPot, SpendingPart, SpendingRecord
 
 ZERO = Decimal("0.00")
@@ -171,13 +171,9 @@ def by_outcome(*, agreement: Agreement, start=None, end=None, on=None):
 def return_periods(*, agreement: Agreement) -> list[tuple[date, date]]:
     """The agreement's return periods at the council's frequency (default quarterly), from the start date."""
     policy = policy_in_force(council=agreement.council, on=agreement.start_date)
-    months = RETURN_MONTHS[policy.return_frequency]
-    periods, k = [], 0
-    while (start := add_months(agreement.start_date, k * months)) <= agreement.end_date:
-        end = min(add_months(agreement.start_date, (k + 1) * months) - timedelta(days=1), agreement.end_date)
-        periods.append((start, end))
-        k += 1
-    return periods
+    return rules.return_periods(
+        start=agreement.start_date, end=agreement.end_date, months=RETURN_MONTHS[policy.return_frequency]
+    )
 
 
 def return_period(*, agreement: Agreement, containing: date):

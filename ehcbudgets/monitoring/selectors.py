@@ -1,0 +1,348 @@
+"""Reading monitoring: findings, sweeps and reviews, always scoped to the user's council and the children they may
+see; the work queue; and who is due a reminder today."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+
+from ehcbudgets.accounts.models import User
+from ehcbudgets.accounts.permissions import Perm, has_perm
+from ehcbudgets.budgets.models import Budget, BudgetRequest, BudgetStatus, RequestStatus
+from ehcbudgets.core.dates import format_date, today
+from ehcbudgets.councils.selectors import policy_in_force
+from ehcbudgets.payments.models import Agreement, PaymentRun, RunStatus
+from ehcbudgets.people.selectors import children_visible_to
+from ehcbudgets.spending import selectors as spending_selectors
+from ehcbudgets.spending.models import EvidenceRequest, MonitoringReturn, ReturnStatus
+
+from . import rules, sweeps
+from .models import OPEN_FINDING_STATUSES, DpReview, Finding, FindingStatus, ReviewStatus, Sweep
+
+#: Reviews show in the queue this many days before they are due.
+REVIEW_SOON_DAYS = 28
+#: Families are reminded of a return or evidence due within this many days.
+FAMILY_SOON_DAYS = 7
+
+
+def findings_visible_to(user) -> QuerySet[Finding]:
+    """Findings about agreements of children the user may see (staff: their council; families: their own)."""
+    return Finding.objects.filter(agreement__child__in=children_visible_to(user)).select_related(
+        "agreement__child", "agreement__recipient"
+    )
+
+
+def findings_of(*, agreement: Agreement) -> QuerySet[Finding]:
+    """One agreement's findings, open ones first, then the newest."""
+    return Finding.objects.filter(agreement=agreement, council_id=agreement.council_id).order_by("-found_on", "-pk")
+
+
+def finding_get(*, agreement: Agreement, pk: int) -> Finding:
+    """One finding of an agreement the caller has already read through its scoped selector, or 404."""
+    finding = get_object_or_404(
+        Finding.objects.select_related("recovery", "record", "statement_line", "personal_assistant"),
+        pk=pk,
+        agreement=agreement,
+        council_id=agreement.council_id,
+    )
+    finding.agreement = agreement
+    return finding
+
+
+def sweeps_of(*, council) -> QuerySet[Sweep]:
+    return Sweep.objects.filter(council=council).select_related("requested_by").order_by("-created_at", "-pk")
+
+
+def sweep_get(*, council, pk: int) -> Sweep:
+    return get_object_or_404(Sweep.objects.select_related("requested_by"), pk=pk, council=council)
+
+
+def reviews_of(*, agreement: Agreement) -> QuerySet[DpReview]:
+    return DpReview.objects.filter(agreement=agreement, council_id=agreement.council_id).order_by("-due_on", "-pk")
+
+
+def review_get(*, agreement: Agreement, pk: int) -> DpReview:
+    review = get_object_or_404(
+        DpReview.objects.select_related("change", "letter", "recorded_by", "covered_by"),
+        pk=pk,
+        agreement=agreement,
+        council_id=agreement.council_id,
+    )
+    review.agreement = agreement
+    return review
+
+
+def open_review(*, agreement: Agreement) -> DpReview | None:
+    """The review due soonest, if any."""
+    return reviews_of(agreement=agreement).filter(status=ReviewStatus.DUE).order_by("due_on", "pk").first()
+
+
+# The work queue -----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One piece of work waiting: what it is, for whom, since or by when, and where to do it."""
+
+    kind: str
+    kind_label: str
+    child: str
+    what: str
+    date: date
+    date_label: str
+    overdue: bool
+    age_days: int
+    url: str
+
+
+KINDS = {
+    "review": "Reviews due",
+    "finding": "Findings open",
+    "request": "Requests past their decision target",
+    "approval": "Decisions awaiting approval",
+    "return": "Returns to check",
+    "run": "Payment runs awaiting approval",
+}
+
+
+def _agreement_args(agreement) -> list[int]:
+    return [agreement.child_id, agreement.pk]
+
+
+def work_items(*, user, on: date | None = None) -> list[WorkItem]:
+    """The work waiting for a member of staff, of the kinds their role can act on, scoped to the children they may see
+    (DOMAIN R18, R31, R35): reviews due within 4 weeks or overdue, open findings by age, budget requests past their
+    decision target, budgets awaiting approval, returns awaiting checking, payment runs awaiting approval."""
+    on = on or today()
+    if not getattr(user, "is_council_staff", False) or not has_perm(user, Perm.WORK_QUEUE):
+        return []
+    council_id = user.council_id
+    children = children_visible_to(user)
+    policy = policy_in_force(council=user.council, on=on)
+    items: list[WorkItem] = []
+    if has_perm(user, Perm.DP_MANAGE):
+        for review in DpReview.objects.filter(
+            council_id=council_id,
+            status=ReviewStatus.DUE,
+            agreement__child__in=children,
+            due_on__lte=on + timedelta(days=REVIEW_SOON_DAYS),
+        ).select_related("agreement__child"):
+            agreement = review.agreement
+            items.append(
+                WorkItem(
+                    "review",
+                    KINDS["review"],
+                    agreement.child.full_name,
+                    review.get_trigger_display(),
+                    review.due_on,
+                    "Due",
+                    rules.review_overdue(due_on=review.due_on, on=on),
+                    (on - review.due_on).days,
+                    reverse("monitoring:review", args=[*_agreement_args(agreement), review.pk]),
+                )
+            )
+        wait = policy.evidence_deadline_days
+        for finding in Finding.objects.filter(
+            council_id=council_id, status__in=OPEN_FINDING_STATUSES, agreement__child__in=children
+        ).select_related("agreement__child"):
+            agreement = finding.agreement
+            since = finding.answered_on or finding.raised_on or finding.found_on
+            if finding.status == FindingStatus.RAISED:
+                overdue = bool(finding.answer_due_on and finding.answer_due_on < on)
+            else:
+                overdue = (on - since).days > wait
+            items.append(
+                WorkItem(
+                    "finding",
+                    KINDS["finding"],
+                    agreement.child.full_name,
+                    f"{finding.get_rule_display()} ({finding.get_status_display().lower()})",
+                    since,
+                    "Since",
+                    overdue,
+                    (on - since).days,
+                    reverse("monitoring:finding", args=[*_agreement_args(agreement), finding.pk]),
+                )
+            )
+        for item in MonitoringReturn.objects.filter(
+            council_id=council_id, status=ReturnStatus.SUBMITTED, agreement__child__in=children
+        ).select_related("agreement__child"):
+            agreement = item.agreement
+            items.append(
+                WorkItem(
+                    "return",
+                    KINDS["return"],
+                    agreement.child.full_name,
+                    f"Return for {format_date(item.period_start)} to {format_date(item.period_end)}",
+                    item.submitted_on,
+                    "Sent",
+                    (on - item.submitted_on).days > wait,
+                    (on - item.submitted_on).days,
+                    reverse("spending:return", args=[*_agreement_args(agreement), item.pk]),
+                )
+            )
+    if has_perm(user, Perm.BUDGET_PREPARE):
+        for request in BudgetRequest.objects.filter(
+            council_id=council_id, status=RequestStatus.OPEN, child__in=children, decision_due_on__lt=on
+        ).select_related("child"):
+            items.append(
+                WorkItem(
+                    "request",
+                    KINDS["request"],
+                    request.child.full_name,
+                    f"Budget request received {format_date(request.received_on)}",
+                    request.decision_due_on,
+                    "Decision was due",
+                    True,
+                    (on - request.decision_due_on).days,
+                    reverse("budgets:request", args=[request.child_id, request.pk]),
+                )
+            )
+    if has_perm(user, Perm.BUDGET_DECIDE):
+        for budget in Budget.objects.filter(
+            council_id=council_id, status=BudgetStatus.AWAITING_APPROVAL, child__in=children
+        ).select_related("child", "request"):
+            submitted = budget.submitted_at.date() if budget.submitted_at else on
+            items.append(
+                WorkItem(
+                    "approval",
+                    KINDS["approval"],
+                    budget.child.full_name,
+                    "Personal budget to approve or refuse",
+                    submitted,
+                    "Sent for approval",
+                    budget.request.decision_due_on < on,
+                    (on - submitted).days,
+                    reverse("budgets:budget", args=[budget.child_id, budget.pk]),
+                )
+            )
+    if has_perm(user, Perm.PAYMENTS_RUN):
+        for run in PaymentRun.objects.filter(council_id=council_id, status=RunStatus.PREPARED):
+            prepared = run.prepared_at.date()
+            items.append(
+                WorkItem(
+                    "run",
+                    KINDS["run"],
+                    "",
+                    f"Payment run to {format_date(run.pay_up_to)}: {run.payment_count} payments",
+                    prepared,
+                    "Prepared",
+                    run.pay_up_to < on,
+                    (on - prepared).days,
+                    reverse("finance:run", args=[run.pk]),
+                )
+            )
+    return items
+
+
+SORTS = {
+    "oldest": lambda item: (not item.overdue, -item.age_days, item.child),
+    "newest": lambda item: (item.age_days, item.child),
+    "child": lambda item: (item.child, item.date),
+    "kind": lambda item: (list(KINDS).index(item.kind), -item.age_days),
+}
+
+
+def work_queue(*, user, kind: str = "", overdue_only: bool = False, sort: str = "oldest", on=None) -> dict:
+    """The work queue with its counts per kind (overdue and all), filtered and sorted as asked."""
+    items = work_items(user=user, on=on)
+    counts = {
+        key: {
+            "label": label,
+            "all": sum(1 for i in items if i.kind == key),
+            "overdue": sum(1 for i in items if i.kind == key and i.overdue),
+        }
+        for key, label in KINDS.items()
+    }
+    shown = [i for i in items if (not kind or i.kind == kind) and (not overdue_only or i.overdue)]
+    shown.sort(key=SORTS.get(sort, SORTS["oldest"]))
+    return {"items": shown, "counts": counts, "total": len(items), "overdue": sum(1 for i in items if i.overdue)}
+
+
+# Reminders ----------------------------------------------------------------------------------------------------------
+
+
+def _family_lines(user, agreements: list[Agreement], on: date) -> list[str]:
+    lines = []
+    policy_cache = {}
+    for agreement in agreements:
+        child = agreement.child.first_name
+        policy = policy_cache.setdefault(agreement.council_id, policy_in_force(council=agreement.council, on=on))
+        for row in spending_selectors.returns_due(agreement=agreement, on=on):
+            if row["return"] is not None and row["return"].status != ReturnStatus.DRAFT:
+                continue
+            due = rules.return_due_on(period_end=row["end"], due_days=policy.return_due_days)
+            if due <= on + timedelta(days=FAMILY_SOON_DAYS):
+                state = "was due" if due < on else "is due"
+                lines.append(
+                    f"{child}'s monitoring return for {format_date(row['start'])} to {format_date(row['end'])} "
+                    f"{state} on {format_date(due)}"
+                )
+        for request in EvidenceRequest.objects.filter(
+            agreement=agreement, answered_on__isnull=True, due_on__lte=on + timedelta(days=FAMILY_SOON_DAYS)
+        ):
+            lines.append(
+                f"The council asked about {child}'s direct payments: please answer by {format_date(request.due_on)}"
+            )
+        for finding in Finding.objects.filter(agreement=agreement, status=FindingStatus.RAISED):
+            lines.append(
+                f"The council asked about {finding.get_rule_display().lower()} on {child}'s direct payments: please "
+                f"answer by {format_date(finding.answer_due_on)}"
+            )
+    return lines
+
+
+def reminders_due(*, council, on: date) -> list[tuple[User, str, list[str]]]:
+    """Who should be reminded today and of what: each member of staff with overdue work in their queue, and each
+    family with a return, evidence or a question due within a week or overdue."""
+    due = []
+    for user in User.objects.filter(council=council, is_active=True).exclude(role=""):
+        if user.is_council_staff and has_perm(user, Perm.WORK_QUEUE):
+            overdue = [i for i in work_items(user=user, on=on) if i.overdue]
+            if overdue:
+                lines = [f"{i.kind_label}: {i.what}" + (f" ({i.child})" if i.child else "") for i in overdue]
+                due.append((user, f"{len(overdue)} overdue in your work queue", lines))
+    family = {}
+    for agreement in sweeps.live_agreements(council).select_related("child", "council", "recipient", "managed_by"):
+        keeper = agreement.managed_by if agreement.managed_by_id else agreement.recipient
+        if keeper.user_id:
+            family.setdefault(keeper.user_id, []).append(agreement)
+    for user in User.objects.filter(pk__in=family, is_active=True):
+        lines = _family_lines(user, family[user.pk], on)
+        if lines:
+            due.append((user, "Things to send for your direct payments", lines))
+    return due
+
+
+def family_findings(*, agreement: Agreement) -> QuerySet[Finding]:
+    """Every finding about the family's agreement, with its explanation: they are never surprised by one."""
+    return findings_of(agreement=agreement).prefetch_related("notes")
+
+
+def findings_filtered(*, user, status: str = "", rule: str = "") -> QuerySet[Finding]:
+    """The council's findings the user may see, filtered, the oldest open first."""
+    found = findings_visible_to(user).filter(council_id=user.council_id)
+    if status == "open":
+        found = found.filter(status__in=OPEN_FINDING_STATUSES)
+    elif status:
+        found = found.filter(status=status)
+    if rule:
+        found = found.filter(rule=rule)
+    return found.order_by("found_on", "pk")
+
+
+def reviews_filtered(*, user, state: str = "", on: date | None = None) -> QuerySet[DpReview]:
+    """The council's reviews the user may see: due (within 4 weeks or overdue), overdue, or recorded."""
+    on = on or today()
+    reviews = DpReview.objects.filter(
+        council_id=user.council_id, agreement__child__in=children_visible_to(user)
+    ).select_related("agreement__child")
+    if state == "overdue":
+        return reviews.filter(status=ReviewStatus.DUE, due_on__lt=on).order_by("due_on", "pk")
+    if state == "recorded":
+        return reviews.filter(~Q(status=ReviewStatus.DUE)).order_by("-recorded_on", "-pk")
+    return reviews.filter(status=ReviewStatus.DUE, due_on__lte=on + timedelta(days=REVIEW_SOON_DAYS)).order_by(
+        "due_on", "pk"
+    )
