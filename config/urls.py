@@ -25,6 +25,8 @@ urlpatterns = [
     path("cases/", include("ehcbudgets.spending.urls")),
     path("my/", include("ehcbudgets.payments.family_urls")),
     path("my/", include("ehcbudgets.spending.family_urls")),
+    path("my/", include("ehcbudgets.monitoring.family_urls")),
+    path("", include("ehcbudgets.monitoring.urls")),
     path("payments/", include("ehcbudgets.payments.finance_urls")),
     path("api/v1/", api.urls),
     path("platform-admin/", admin.site.urls),

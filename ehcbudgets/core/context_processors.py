@@ -9,14 +9,16 @@ from ehcbudgets.accounts.permissions import Perm, has_perm
 def _navigation(request):
     user = request.user
     items = []
+    if has_perm(user, Perm.WORK_QUEUE):
+        items.append(("Work queue", reverse("monitoring:queue"), "/work/"))
     if has_perm(user, Perm.CASES_VIEW):
         items.append(("Cases", reverse("cases:list"), "/cases/"))
     if has_perm(user, Perm.FAMILY_VIEW):
         items.append(
             ("Your children" if user.role != "young_person" else "Your plan", reverse("family:children"), "/my/")
         )
-    if has_perm(user, Perm.DP_MANAGE):
-        items.append(("Returns to check", reverse("spending:returns"), "/cases/direct-payments/returns/"))
+    if has_perm(user, Perm.DP_VIEW) and not has_perm(user, Perm.WORK_QUEUE):
+        items.append(("Findings", reverse("monitoring:findings"), "/monitoring/"))
     if has_perm(user, Perm.PAYMENTS_RUN):
         items.append(("Payments", reverse("finance:runs"), "/payments/"))
     elif has_perm(user, Perm.LEDGER_VIEW):

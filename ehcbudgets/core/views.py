@@ -85,6 +85,8 @@ def home(request):
     """Signed in: straight to the user's work. Signed out: the start page."""
     user = request.user
     if user.is_authenticated:
+        if has_perm(user, Perm.WORK_QUEUE):
+            return redirect("monitoring:queue")
         if has_perm(user, Perm.CASES_VIEW):
             return redirect("cases:list")
         if has_perm(user, Perm.FAMILY_VIEW):

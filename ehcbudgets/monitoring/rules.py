@@ -167,7 +167,7 @@ def insufficient_finding(*, amount: Decimal, needed: Decimal) -> Hit | None:
         return None
     return Hit(
         FindingRule.INSUFFICIENT,
-        f"insufficient:{needed}",
+        f"insufficient:{needed:.2f}",  # the same figure, however it is written, is one key
         f"The agreed support now costs {format_money(needed)} for the agreement's period, but the direct payments "
         f"are {format_money(amount)}: {format_money(needed - amount)} short. Direct payments must be enough to "
         "secure the agreed support, so the council will review them.",

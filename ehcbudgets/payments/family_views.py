@@ -54,8 +54,17 @@ def agreement(request, pk, agreement_pk):
         and agreement.status in (AgreementStatus.ACTIVE, AgreementStatus.SUSPENDED, AgreementStatus.AWAITING_CONSENT)
         and not agreement.stop_effective_on,
         "today": today(),
+        "open_findings": _open_findings(agreement),
     }
     return render(request, "payments/family_agreement.html", context)
+
+
+def _open_findings(agreement) -> int:
+    """How many findings about the payments are open: the family is told on their first page (ADR 11)."""
+    from ehcbudgets.monitoring import selectors as monitoring
+    from ehcbudgets.monitoring.models import OPEN_FINDING_STATUSES
+
+    return monitoring.findings_of(agreement=agreement).filter(status__in=OPEN_FINDING_STATUSES).count()
 
 
 @require(Perm.DP_CONSENT)

@@ -123,8 +123,20 @@ def agreement_detail(request, pk, agreement_pk):
         "can_reconsider": has_perm(user, Perm.DECISION_REVIEW),
         "live": agreement.status in (AgreementStatus.ACTIVE, AgreementStatus.SUSPENDED)
         and not agreement.stop_effective_on,
+        **_monitoring(agreement),
     }
     return render(request, "payments/agreement_detail.html", context)
+
+
+def _monitoring(agreement) -> dict:
+    """The agreement's open findings and its reviews, for the monitoring section of the page (ADR 11)."""
+    from ehcbudgets.monitoring import selectors as monitoring
+
+    return {
+        "findings": list(monitoring.findings_of(agreement=agreement)[:50]),
+        "reviews": list(monitoring.reviews_of(agreement=agreement)[:20]),
+        "today": today(),
+    }
 
 
 def _agreement_form(request, pk, agreement_pk, *, form_class, title, save, success_message, form_kwargs=None, **extra):

@@ -1,4 +1,4 @@
-# ruff: noqa: F401 - fixtures shared with the payments and spending tests are imported to be requested by name
+# ruff: noqa: F401, F811 - fixtures shared with the payments and spending tests are imported to be requested by name
 """Monitoring fixtures: the payments world (a council, a case, the standard PA agreement £3,411.20 from 1 April 2026
 to 31 March 2027 paid 4-weekly, first payment £50.01) and the spending helpers.
 

@@ -270,8 +270,12 @@ def test_a_parent_sees_the_plan_in_plain_english(client, make_user, council):
     assert "Speech and language therapy from a therapist" in response.text
 
 
-def test_signing_in_takes_staff_to_the_case_list_and_families_to_their_children(client, make_user, council):
+def test_signing_in_takes_staff_to_their_work_queue_or_the_case_list_and_families_to_their_children(
+    client, make_user, council
+):
     client.force_login(make_user(Role.FINANCE_OFFICER, council=council))
+    assert client.get(reverse("core:home"))["Location"] == reverse("monitoring:queue")
+    client.force_login(make_user(Role.PANEL_MEMBER, council=council))
     assert client.get(reverse("core:home"))["Location"] == reverse("cases:list")
     client.force_login(make_user(Role.NOMINEE))
     assert client.get(reverse("core:home"))["Location"] == reverse("family:children")
