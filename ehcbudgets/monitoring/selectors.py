@@ -170,16 +170,17 @@ def work_items(*, user, on: date | None = None) -> list[WorkItem]:
             council_id=council_id, status=ReturnStatus.SUBMITTED, agreement__child__in=children
         ).select_related("agreement__child"):
             agreement = item.agreement
+            sent = item.submitted_on or item.created_at.date()
             items.append(
                 WorkItem(
                     "return",
                     KINDS["return"],
                     agreement.child.full_name,
                     f"Return for {format_date(item.period_start)} to {format_date(item.period_end)}",
-                    item.submitted_on,
+                    sent,
                     "Sent",
-                    (on - item.submitted_on).days > wait,
-                    (on - item.submitted_on).days,
+                    (on - sent).days > wait,
+                    (on - sent).days,
                     reverse("spending:return", args=[*_agreement_args(agreement), item.pk]),
                 )
             )

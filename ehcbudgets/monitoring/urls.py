@@ -7,7 +7,7 @@ from . import views
 app_name = "monitoring"
 agreement = "cases/<int:pk>/direct-payments/<int:agreement_pk>/"
 finding = agreement + "findings/<int:finding_pk>/"
-review = agreement + "reviews/<int:review_pk>/"
+review = agreement + "reviews/<int:dp_review_pk>/"
 urlpatterns = [
     path("work/", views.work_queue, name="queue"),
     path("monitoring/findings/", views.findings, name="findings"),

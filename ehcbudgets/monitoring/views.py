@@ -255,15 +255,15 @@ def reviews(request):
     return render(request, "monitoring/reviews.html", context)
 
 
-def _review_of(request, pk, agreement_pk, review_pk):
+def _review_of(request, pk, agreement_pk, dp_review_pk):
     agreement = _agreement_of(request, pk, agreement_pk)
-    return selectors.review_get(agreement=agreement, pk=review_pk)
+    return selectors.review_get(agreement=agreement, pk=dp_review_pk)
 
 
 @require(Perm.DP_VIEW)
-def review(request, pk, agreement_pk, review_pk):
+def review(request, pk, agreement_pk, dp_review_pk):
     """One review: why and when it is due, and, once recorded, its answers, progress and outcome."""
-    item = _review_of(request, pk, agreement_pk, review_pk)
+    item = _review_of(request, pk, agreement_pk, dp_review_pk)
     agreement = item.agreement
     context = {
         "review": item,
@@ -280,9 +280,9 @@ def review(request, pk, agreement_pk, review_pk):
 
 
 @require(Perm.DP_MANAGE)
-def review_record(request, pk, agreement_pk, review_pk):
+def review_record(request, pk, agreement_pk, dp_review_pk):
     """Record the review and its outcome; an outcome that changes the payments sends its notice in the same step."""
-    item = _review_of(request, pk, agreement_pk, review_pk)
+    item = _review_of(request, pk, agreement_pk, dp_review_pk)
     agreement = item.agreement
     outcomes = list(Outcome.objects.filter(plan_id=agreement.budget.plan_id, council_id=agreement.council_id))
     form = ReviewRecordForm(request.POST or None, outcomes=outcomes)
@@ -325,9 +325,9 @@ def review_record(request, pk, agreement_pk, review_pk):
 
 
 @require(Perm.DP_MANAGE)
-def review_decline(request, pk, agreement_pk, review_pk):
+def review_decline(request, pk, agreement_pk, dp_review_pk):
     """Consider a recipient's request for a review and decide not to hold one now, with reasons in a letter (R18)."""
-    item = _review_of(request, pk, agreement_pk, review_pk)
+    item = _review_of(request, pk, agreement_pk, dp_review_pk)
     return form_page(
         request,
         form=ReviewDeclineForm(request.POST or None),

@@ -35,6 +35,7 @@ from ehcbudgets.core.dates import today
 from ehcbudgets.councils.tests.factories import CouncilFactory
 from ehcbudgets.ledger.models import Transaction
 from ehcbudgets.letters.tests.factories import LetterFactory
+from ehcbudgets.monitoring.models import DpReview, Finding, FindingNote, Sweep
 from ehcbudgets.offer.models import SpendingRestriction
 from ehcbudgets.offer.tests.factories import OfferItemFactory
 from ehcbudgets.payments.tests.factories import (
@@ -188,6 +189,23 @@ ROUTE_ACCESS = {
     "council_spending:rules": Perm.OFFER_MANAGE,
     "council_spending:rule_add": Perm.OFFER_MANAGE,
     "council_spending:rule_remove": Perm.OFFER_MANAGE,
+    "monitoring:queue": Perm.WORK_QUEUE,
+    "monitoring:findings": Perm.DP_VIEW,
+    "monitoring:reviews": Perm.DP_VIEW,
+    "monitoring:sweeps": Perm.DP_VIEW,
+    "monitoring:sweep": Perm.DP_VIEW,
+    "monitoring:finding": Perm.DP_VIEW,
+    "monitoring:finding_raise": Perm.DP_MANAGE,
+    "monitoring:finding_resolve": Perm.DP_MANAGE,
+    "monitoring:finding_escalate": Perm.DP_DECIDE,
+    "monitoring:evidence": Perm.DP_VIEW,
+    "monitoring:review": Perm.DP_VIEW,
+    "monitoring:review_record": Perm.DP_MANAGE,
+    "monitoring:review_decline": Perm.DP_MANAGE,
+    "family_monitoring:overview": Perm.FAMILY_VIEW,
+    "family_monitoring:finding": Perm.FAMILY_VIEW,
+    "family_monitoring:evidence": Perm.FAMILY_VIEW,
+    "family_monitoring:review_request": Perm.DP_CONSENT,
 }
 
 #: Pages that only accept POST (signing out, revoking a token): the test posts to them.
@@ -367,7 +385,31 @@ def _spending_world(council, agreement, contact) -> dict:
         "return_pk": monitoring_return.pk,
         "evidence_pk": evidence.pk,
         "period_start": agreement.start_date.isoformat(),
+        **_monitoring_world(council, agreement),
     }
+
+
+def _monitoring_world(council, agreement) -> dict:
+    """A finding with the family's answer and its evidence, a review due, and a finished check of the rules."""
+    finding = Finding.objects.create(
+        council=council, agreement=agreement, rule="surplus", key="surplus", explanation="Surplus", found_on=today()
+    )
+    note = FindingNote(
+        council=council,
+        finding=finding,
+        author=user_for_role(Role.CASE_OFFICER, council=council),
+        from_family=True,
+        text="Receipt",
+        content_type="application/pdf",
+        original_name="e.pdf",
+        size=9,
+    )
+    note.file.save("evidence", ContentFile(b"%PDF-1.4\n"), save=True)
+    review = DpReview.objects.create(
+        council=council, agreement=agreement, trigger="recipient_request", trigger_key="k", due_on=today()
+    )
+    sweep = Sweep.objects.create(council=council, kind="full", on=today(), status="finished")
+    return {"finding_pk": finding.pk, "note_pk": note.pk, "dp_review_pk": review.pk, "sweep_pk": sweep.pk}
 
 
 def _world(council, user=None) -> dict:
@@ -499,6 +541,7 @@ COUNCIL_WIDE_ARGUMENTS = {
     "file_format",
     "recovery_pk",
     "council_rule_pk",
+    "sweep_pk",
 }
 
 
