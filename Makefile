@@ -25,7 +25,9 @@ run: install
 	@mkdir -p var
 	$(MANAGE) migrate --no-input -v 0
 	$(MANAGE) load_demo
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@# The background worker runs the checks of the monitoring rules and the reminders (ADR 11); it stops with the server.
+	@$(MANAGE) db_worker --no-reload --interval 2 -v 0 & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  $(MANAGE) runserver $(HOST):$(PORT)
 
 ## The whole suite on SQLite (the browser journeys run with `make e2e`)
 test: install

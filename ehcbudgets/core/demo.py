@@ -14,6 +14,7 @@ from ehcbudgets.accounts.models import Role, User
 from ehcbudgets.budgets.demo import build_budgets, build_offer
 from ehcbudgets.core.dates import add_months, today
 from ehcbudgets.councils.models import ICB, Council, CouncilPolicy
+from ehcbudgets.monitoring.demo import build_monitoring
 from ehcbudgets.payments.demo import build_payments
 from ehcbudgets.people import services as people
 from ehcbudgets.people.models import Relationship
@@ -267,6 +268,7 @@ def _build_council(spec: DemoCouncil, rng: random.Random, on: date, offset: int)
     build_budgets(council=council, on=on)
     build_payments(council=council, on=on)
     build_spending(council=council, on=on)
+    build_monitoring(council=council)
     return signins
 
 

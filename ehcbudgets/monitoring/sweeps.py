@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
 
 from ehcbudgets.audit.models import AuditEvent
 from ehcbudgets.core.money import sum_in_pence
@@ -30,6 +31,7 @@ from ehcbudgets.spending.models import (
     ImportStatus,
     MonitoringReturn,
     ReturnStatus,
+    SpendingCategory,
     SpendingRecord,
     StatementImport,
     StatementLine,
@@ -150,15 +152,19 @@ def hits_for(*, council, agreement_ids: list[int], on: date, records_since: date
         council=council, agreement_id__in=agreement_ids, withdrawn=False
     ).values_list("agreement_id", "fitid", "fingerprint"):
         recorded[agreement_id] |= {x for x in (fitid, fingerprint) if x}
-    unlinked = StatementLine.objects.filter(
-        council=council,
-        statement__agreement_id__in=agreement_ids,
-        statement__status=ImportStatus.SAVED,
-        record__isnull=True,
-        duplicate_of__isnull=True,
-        is_payment_in=False,
-        amount__gt=0,
-    ).select_related("statement")
+    unlinked = (
+        StatementLine.objects.filter(
+            council=council,
+            statement__agreement_id__in=agreement_ids,
+            statement__status=ImportStatus.SAVED,
+            record__isnull=True,
+            duplicate_of__isnull=True,
+            is_payment_in=False,
+            amount__gt=0,
+        )
+        .exclude(suggested_category=SpendingCategory.FEES)
+        .select_related("statement")
+    )  # fees pay for the account
     sent = defaultdict(set)
     for agreement_id, start in MonitoringReturn.objects.filter(
         council=council, agreement_id__in=agreement_ids, status__in=SENT_RETURNS
@@ -273,9 +279,9 @@ def review_triggers_for(*, council, on: date) -> dict[int, list]:
     ).values_list("child_id", "action", "after", "created_at"):
         if action == "plan.status_changed":
             if (after or {}).get("status") == PlanStatus.UNDER_REASSESSMENT:
-                events[child_id].append(("reassessment", created.date()))
+                events[child_id].append(("reassessment", timezone.localdate(created)))
         else:
-            events[child_id].append(("provision", created.date()))
+            events[child_id].append(("provision", timezone.localdate(created)))
     policies = _policies(council)
     found = {}
     for agreement in agreements:
@@ -292,6 +298,8 @@ def review_triggers_for(*, council, on: date) -> dict[int, list]:
             )
             plan_due = min(d for d in (annual, under_five) if d)
         began = agreement.consented_on or agreement.start_date
+        if plan_due is not None:
+            plan_due = max(plan_due, began)  # a plan review already late when the payments began is held now
         changes = [(kind, day) for kind, day in events[agreement.child_id] if day > began]
         found[agreement.pk] = rules.review_triggers(
             first_paid_on=agreement.first_paid_on,

@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from ehcbudgets.accounts.models import Role
 from ehcbudgets.councils.models import CouncilPolicy
-from ehcbudgets.monitoring import services
 from ehcbudgets.monitoring.models import DpReview, Finding, FindingStatus, ReviewStatus, Sweep
 from ehcbudgets.payments.models import AgreementChange, ChangeKind, Recovery
 from ehcbudgets.plans.models import Outcome
@@ -88,9 +87,10 @@ def test_the_findings_list_shows_the_councils_open_findings_only(client, officer
     assert reverse("monitoring:finding", args=_args(finding.agreement, finding)) in page
     stranger = make_user(Role.CASE_OFFICER, council=other_council)
     client.force_login(stranger)
-    assert reverse("monitoring:finding", args=_args(finding.agreement, finding)) not in client.get(
-        reverse("monitoring:findings")
-    ).text
+    assert (
+        reverse("monitoring:finding", args=_args(finding.agreement, finding))
+        not in client.get(reverse("monitoring:findings")).text
+    )
 
 
 def test_another_councils_officer_gets_404_for_a_finding(client, finding, make_user, other_council):
@@ -126,9 +126,7 @@ def test_resolving_needs_a_reason_the_family_reads(client, officer, finding):
     assert (finding.status, finding.resolution) == ("resolved", "Set aside for the summer holiday scheme in August.")
 
 
-def test_an_officer_cannot_open_the_recovery_page_but_a_manager_sends_the_r23_notice(
-    client, officer, manager, finding
-):
+def test_an_officer_cannot_open_the_recovery_page_but_a_manager_sends_the_r23_notice(client, officer, manager, finding):
     """R23: nothing is recovered without the written notice."""
     url = reverse("monitoring:finding_escalate", args=_args(finding.agreement, finding))
     client.force_login(officer)
