@@ -4,7 +4,7 @@ from ninja import NinjaAPI
 
 from .auth import SessionAuth, TokenAuth
 from .errors import problem_component_schemas, register_error_handlers
-from .routers import budgets, children, letters, me, offer, payments, plans, public, spending
+from .routers import budgets, children, letters, me, monitoring, offer, payments, plans, public, spending
 
 
 class EhcbudgetsAPI(NinjaAPI):
@@ -37,4 +37,5 @@ api.add_router("/", budgets.router)
 api.add_router("/", letters.router)
 api.add_router("/", payments.router)
 api.add_router("/", spending.router)
+api.add_router("/", monitoring.router)
 api.add_router("/", public.router)

@@ -197,6 +197,7 @@ class DpReview(CouncilOwned):
     trigger_key = models.CharField(max_length=60, help_text="What started it: a date, an event, a request.")
     due_on = models.DateField()
     status = models.CharField(max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DUE)
+    requested_on = models.DateField(null=True, blank=True, help_text="The day the recipient asked for it.")
     request_reasons = models.TextField(blank=True, help_text="The recipient's words, when they asked for it.")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

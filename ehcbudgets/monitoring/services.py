@@ -47,6 +47,7 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 BATCH = 200
+STALE_AFTER = timedelta(hours=6)
 MAX_EVIDENCE_BYTES = files.MAX_RECEIPT_BYTES
 
 
@@ -70,6 +71,12 @@ def sweep_start(*, actor, council, kind: str = SweepKind.INCREMENTAL) -> Sweep:
     if kind not in SweepKind.values:
         raise ValidationError({"kind": "Choose what to check"})
     type(council).objects.select_for_update().get(pk=council.pk)  # one sweep starts at a time per council
+    # A worker stopped mid-check (a deploy, a crash) leaves its sweep unfinished: after a while it no longer blocks.
+    Sweep.objects.filter(
+        council=council,
+        status__in=[SweepStatus.QUEUED, SweepStatus.RUNNING],
+        created_at__lt=timezone.now() - STALE_AFTER,
+    ).update(status=SweepStatus.FAILED, error="Stopped without finishing", finished_at=timezone.now())
     if Sweep.objects.filter(council=council, status__in=[SweepStatus.QUEUED, SweepStatus.RUNNING]).exists():
         raise ValidationError("A check is already waiting or running: wait for it to finish")
     last = Sweep.objects.filter(council=council, status=SweepStatus.FINISHED).order_by("-started_at").first()
@@ -90,6 +97,7 @@ def sweep_start(*, actor, council, kind: str = SweepKind.INCREMENTAL) -> Sweep:
     from . import tasks  # the task module imports this one
 
     tasks.run_sweep.enqueue(sweep.pk)
+    sweep.refresh_from_db()  # the immediate backend (tests, the demo) has already run it
     return sweep
 
 
@@ -357,8 +365,8 @@ def review_request(*, actor, agreement: Agreement, reasons: str) -> DpReview:
     )
     if not has_perm(actor, Perm.DP_CONSENT) or not _is_recipient(actor, agreement):
         raise PermissionDenied("Only the person who receives the direct payments can ask for a review.")
-    if agreement.status not in sweeps.LIVE:
-        raise ValidationError("The direct payments are not running, so there is nothing to review")
+    if agreement.status not in sweeps.LIVE or agreement.stop_effective_on is not None:
+        raise ValidationError("The direct payments are not running or are stopping, so there is nothing to review")
     reasons = _clean_text(reasons, "reasons", "Tell us why you would like a review")
     if DpReview.objects.filter(
         agreement=agreement, trigger=ReviewTrigger.RECIPIENT_REQUEST, status=ReviewStatus.DUE
@@ -375,6 +383,7 @@ def review_request(*, actor, agreement: Agreement, reasons: str) -> DpReview:
         due_on=add_working_days(today(), days),
         request_reasons=reasons,
         requested_by=actor,
+        requested_on=today(),
     )
     _audit(actor, "review.requested", review, agreement, "The recipient asked for a review of the direct payments")
     return review
@@ -527,9 +536,12 @@ def review_record(
     horizon = today() + timedelta(days=sweeps.REVIEW_LOOKAHEAD_DAYS)
     covered = DpReview.objects.filter(agreement=agreement, status=ReviewStatus.DUE).exclude(pk=review.pk)
     covered = covered.filter(due_on__lte=horizon) | covered.filter(trigger=ReviewTrigger.FIRST)
-    covered.update(status=ReviewStatus.COVERED, covered_by=review)
+    requests = [r.requested_on for r in covered if r.trigger == ReviewTrigger.RECIPIENT_REQUEST]
+    covered.update(status=ReviewStatus.COVERED, covered_by=review, recorded_on=today())
     review.letter = _review_letter(
-        actor, review, template_context={"progress": list(review.progress.select_related("outcome"))}
+        actor,
+        review,
+        template_context={"progress": list(review.progress.select_related("outcome")), "answers_requests": requests},
     )
     review.save(update_fields=["change", "letter"])
     _audit(

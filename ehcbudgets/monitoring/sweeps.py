@@ -59,7 +59,8 @@ def _policies(council) -> list[CouncilPolicy]:
 
 def _policy_on(policies: list[CouncilPolicy], council, on: date) -> CouncilPolicy:
     """The policy in force on a day, from the council's policies read once (the defaults when none is recorded)."""
-    return next((p for p in policies if p.effective_from <= on), None) or policy_in_force(council=council, on=on)
+    found = next((p for p in policies if p.effective_from <= on), None)
+    return found or CouncilPolicy(council=council, effective_from=on)  # the defaults, as policy_in_force gives them
 
 
 def _return_periods(agreement: Agreement, policies, council) -> list[tuple[date, date]]:

@@ -1034,7 +1034,10 @@ def agreement_increase(
         )
     if new_amount > ledger.MAX_AMOUNT:
         raise ValidationError({"new_amount": f"The new amount must be no more than {format_money(ledger.MAX_AMOUNT)}"})
-    effective_on = effective_on or today()
+    if effective_on is None:
+        effective_on = today()
+        while not is_working_day(effective_on):
+            effective_on += timedelta(days=1)
     if effective_on < today() or not is_working_day(effective_on):
         raise ValidationError({"effective_on": "An increase takes effect on a working day, today or later"})
     if effective_on > agreement.end_date:
@@ -1075,7 +1078,10 @@ def agreement_add_conditions(
         raise ValidationError({"conditions": "Enter the conditions to add"})
     reasons = _check_reasons(reasons)
     effective_on = _effective_on(agreement, effective_on)
-    agreement.conditions = f"{agreement.conditions.strip()}\n{conditions}".strip()
+    if effective_on > agreement.end_date:
+        raise ValidationError({"effective_on": "The agreement ends before the conditions could apply"})
+    # Written with its date: until then the conditions before it are the ones that apply.
+    agreement.conditions = f"{agreement.conditions.strip()}\n{conditions} (from {format_date(effective_on)})".strip()
     agreement.save(update_fields=["conditions", "updated_at"])
     change = _change(actor, agreement, ChangeKind.ADD_CONDITIONS, reasons, effective_on)
     _change_letter(actor, change, new_conditions=conditions)

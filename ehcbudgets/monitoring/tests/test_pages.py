@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from ehcbudgets.accounts.models import Role
 from ehcbudgets.councils.models import CouncilPolicy
+from ehcbudgets.monitoring import services
 from ehcbudgets.monitoring.models import DpReview, Finding, FindingStatus, ReviewStatus, Sweep
 from ehcbudgets.payments.models import AgreementChange, ChangeKind, Recovery
 from ehcbudgets.plans.models import Outcome
@@ -262,3 +263,25 @@ def test_the_recipient_asks_for_a_review_and_the_council_must_consider_it(client
     review = DpReview.objects.get(trigger="recipient_request")
     assert review.due_on == date(2026, 5, 18)  # 10 working days after Friday 1 May; Monday 4 May is a bank holiday
     assert "You have asked for a review" in client.get(response["Location"]).text
+
+
+def test_a_check_left_unfinished_for_hours_no_longer_blocks_a_new_one(officer, funded):
+    """A worker stopped mid-check leaves its sweep running; after 6 hours it is marked failed and a check starts."""
+    from django.utils import timezone
+
+    stuck = Sweep.objects.create(council=funded.council, kind="full", on=TODAY, status="running")
+    Sweep.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - timezone.timedelta(hours=6, minutes=1))
+    started = services.sweep_start(actor=officer, council=funded.council, kind="full")
+    stuck.refresh_from_db()
+    assert (stuck.status, stuck.error) == ("failed", "Stopped without finishing")
+    assert started.status == "finished"
+
+
+def test_a_check_unfinished_for_less_than_6_hours_still_blocks(officer, funded):
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    stuck = Sweep.objects.create(council=funded.council, kind="full", on=TODAY, status="running")
+    Sweep.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - timezone.timedelta(hours=5, minutes=59))
+    with pytest.raises(ValidationError, match="already waiting or running"):
+        services.sweep_start(actor=officer, council=funded.council, kind="full")
