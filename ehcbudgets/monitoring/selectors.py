@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 
 from ehcbudgets.accounts.models import User
 from ehcbudgets.accounts.permissions import Perm, has_perm
@@ -170,7 +171,7 @@ def work_items(*, user, on: date | None = None) -> list[WorkItem]:
             council_id=council_id, status=ReturnStatus.SUBMITTED, agreement__child__in=children
         ).select_related("agreement__child"):
             agreement = item.agreement
-            sent = item.submitted_on or item.created_at.date()
+            sent = item.submitted_on or timezone.localdate(item.created_at)
             items.append(
                 WorkItem(
                     "return",
@@ -205,7 +206,7 @@ def work_items(*, user, on: date | None = None) -> list[WorkItem]:
         for budget in Budget.objects.filter(
             council_id=council_id, status=BudgetStatus.AWAITING_APPROVAL, child__in=children
         ).select_related("child", "request"):
-            submitted = budget.submitted_at.date() if budget.submitted_at else on
+            submitted = timezone.localdate(budget.submitted_at) if budget.submitted_at else on
             items.append(
                 WorkItem(
                     "approval",
@@ -221,7 +222,7 @@ def work_items(*, user, on: date | None = None) -> list[WorkItem]:
             )
     if has_perm(user, Perm.PAYMENTS_RUN):
         for run in PaymentRun.objects.filter(council_id=council_id, status=RunStatus.PREPARED):
-            prepared = run.prepared_at.date()
+            prepared = timezone.localdate(run.prepared_at)
             items.append(
                 WorkItem(
                     "run",

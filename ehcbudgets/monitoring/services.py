@@ -112,7 +112,7 @@ def sweep_run(*, sweep_id: int) -> Sweep:
     Sweep.objects.filter(pk=sweep.pk).update(status=SweepStatus.RUNNING, started_at=started)
     sweep.status, sweep.started_at = SweepStatus.RUNNING, started
     try:
-        if sweep.since is None:
+        if sweep.since is None or sweeps.council_rules_changed(council=council, since=sweep.since):
             scope = sorted(sweeps.live_agreements(council).values_list("pk", flat=True))
         else:
             scope = sorted(sweeps.changed_since(council=council, since=sweep.since, on=sweep.on))
@@ -122,7 +122,7 @@ def sweep_run(*, sweep_id: int) -> Sweep:
         for first in range(0, len(scope), BATCH):
             batch = scope[first : first + BATCH]
             with transaction.atomic():
-                hits = sweeps.hits_for(council=council, agreement_ids=batch, on=sweep.on, records_since=sweep.since)
+                hits = sweeps.hits_for(council=council, agreement_ids=batch, on=sweep.on)
                 for rule, count in _add_findings(council, hits, sweep).items():
                     summary[rule] = summary.get(rule, 0) + count
                 sweep.checked += len(batch)

@@ -48,6 +48,16 @@ REVIEW_LOOKAHEAD_DAYS = 56
 PROVISION_EVENTS = ("budget.recalculated", "provision.created", "provision.updated", "provision.removed")
 
 
+#: Council-wide changes after which every agreement is checked again: the spending restrictions and the policy.
+COUNCIL_RULE_EVENTS = ("restriction.added", "restriction.switched_on", "restriction.switched_off", "policy.added")
+
+
+def council_rules_changed(*, council, since: datetime) -> bool:
+    """Whether the council changed what the rules check against since a time: then an incremental sweep looks at
+    every agreement, as a full one does."""
+    return AuditEvent.objects.filter(council=council, created_at__gte=since, action__in=COUNCIL_RULE_EVENTS).exists()
+
+
 def live_agreements(council):
     """The council's agreements being paid or suspended: the ones the rules watch."""
     return Agreement.objects.filter(council=council, status__in=LIVE)
@@ -75,7 +85,7 @@ def changed_since(*, council, since: datetime, on: date) -> set[int]:
     statements, personal assistants, payments, commitments, returns, provision), and those a dated rule has reached
     since then (a return falling due, weeks without spending passing)."""
     live = live_agreements(council)
-    since_day = since.date()
+    since_day = timezone.localdate(since)
     ids = set(live.filter(updated_at__gte=since).values_list("pk", flat=True))
     ids |= set(
         SpendingRecord.objects.filter(council=council, created_at__gte=since).values_list("agreement_id", flat=True)
@@ -121,7 +131,7 @@ def changed_since(*, council, since: datetime, on: date) -> set[int]:
     return ids
 
 
-def hits_for(*, council, agreement_ids: list[int], on: date, records_since: datetime | None) -> dict[int, list]:
+def hits_for(*, council, agreement_ids: list[int], on: date) -> dict[int, list]:
     """Every rule's hits for a batch of agreements, read in a fixed number of queries. Records are checked from a time
     in an incremental sweep (older ones were checked before), all of them in a full sweep."""
     policy = policy_in_force(council=council, on=on)
@@ -140,8 +150,6 @@ def hits_for(*, council, agreement_ids: list[int], on: date, records_since: date
     records = SpendingRecord.objects.filter(
         council=council, agreement_id__in=agreement_ids, withdrawn=False, amount__gt=0
     ).annotate(receipt_count=Count("receipts"))
-    if records_since is not None:
-        records = records.filter(created_at__gte=records_since)
     last_spent = dict(
         SpendingRecord.objects.filter(council=council, agreement_id__in=agreement_ids, withdrawn=False)
         .values("agreement_id")

@@ -241,7 +241,7 @@ def get_finding_evidence(request: HttpRequest, child_id: int, agreement_id: int,
 
 
 @router.get(
-    "/findings",
+    "/monitoring/findings",
     response=list[FindingOut],
     summary="List the council's findings",
     tags=FINDING_TAGS,
@@ -413,7 +413,7 @@ def record_dp_review(request: HttpRequest, child_id: int, agreement_id: int, rev
 
 
 @router.get(
-    "/reviews",
+    "/monitoring/reviews",
     response=list[DpReviewOut],
     summary="List the council's reviews",
     tags=REVIEW_TAGS,

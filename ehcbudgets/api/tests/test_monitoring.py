@@ -375,7 +375,7 @@ def test_who_may_act_on_a_finding(api, family, api_as, finance, finding):
         problem_of(caller.post(url + "/resolve", {"reason": "Fine"}), 403)
         problem_of(caller.post(url + "/escalate", {**ESCALATION, "method": "invoice"}), 403)
     problem_of(api.post(url + "/escalate", {**ESCALATION, "method": "invoice"}), 403)
-    problem_of(family.get("/findings"), 403)
+    problem_of(family.get("/monitoring/findings"), 403)
     assert api_as(finance).get(url).status_code == 200
     assert state() == before
 
@@ -410,7 +410,7 @@ def test_another_councils_findings_are_not_found(api_as, other_officer, raised):
     problem_of(other.get(findings_of(raised.agreement)), 404)
     problem_of(other.get(url), 404)
     problem_of(other.post(url + "/resolve", {"reason": "Fine"}), 404)
-    assert other.get("/findings").json()["count"] == 0
+    assert other.get("/monitoring/findings").json()["count"] == 0
     assert state() == before
 
 
@@ -428,18 +428,18 @@ def test_the_councils_findings_are_filtered_and_paged(api, funded, parent_user, 
     first = Finding.objects.order_by("pk").first()
     services.finding_resolve(actor=officer, finding=first, reason="The receipt was shown at a visit.")
 
-    everything = api.get("/findings").json()
-    still_open = api.get("/findings", status="open", rule="receipt_missing").json()
-    page = api.get("/findings", status="open", page_size=1, page=2).json()
+    everything = api.get("/monitoring/findings").json()
+    still_open = api.get("/monitoring/findings", status="open", rule="receipt_missing").json()
+    page = api.get("/monitoring/findings", status="open", page_size=1, page=2).json()
 
     assert everything["count"] == 3
     assert [item["amount"] for item in still_open["items"]] == ["80.00", "60.00"]
     assert (page["count"], page["page"], page["page_size"]) == (2, 2, 1)
     assert [item["amount"] for item in page["items"]] == ["60.00"]
-    assert api.get("/findings", status="resolved").json()["items"][0]["id"] == first.pk
-    assert api.get("/findings", rule="surplus").json()["count"] == 0
-    assert error_fields(api.get("/findings", rule="biscuits", status="shut")) == {"rule", "status"}
-    assert error_fields(api.get("/findings", page_size=101)) == {"page_size"}
+    assert api.get("/monitoring/findings", status="resolved").json()["items"][0]["id"] == first.pk
+    assert api.get("/monitoring/findings", rule="surplus").json()["count"] == 0
+    assert error_fields(api.get("/monitoring/findings", rule="biscuits", status="shut")) == {"rule", "status"}
+    assert error_fields(api.get("/monitoring/findings", page_size=101)) == {"page_size"}
 
 
 def _queries(api, url: str, **params) -> int:
@@ -457,7 +457,13 @@ def test_a_full_page_costs_no_more_queries_than_one_item(api, funded, parent_use
     on_day(FIRST_REVIEW_DUE)
     api.get("/me")  # the token's first use records it; later calls within the minute do not
 
-    for url in ("/findings", findings_of(funded), "/reviews", reviews_of(funded), "/monitoring/sweeps"):
+    for url in (
+        "/monitoring/findings",
+        findings_of(funded),
+        "/monitoring/reviews",
+        reviews_of(funded),
+        "/monitoring/sweeps",
+    ):
         assert api.get(url).json()["count"] > 1, url
         assert _queries(api, url, page_size=1) == _queries(api, url, page_size=25), url
 
@@ -706,23 +712,23 @@ def test_another_councils_reviews_are_not_found(api_as, other_officer, review):
     problem_of(other.get(reviews_of(review.agreement)), 404)
     problem_of(other.get(reviews_of(review.agreement, f"/{review.pk}")), 404)
     problem_of(other.post(reviews_of(review.agreement, f"/{review.pk}/record"), recording(review.agreement)), 404)
-    assert other.get("/reviews").json()["count"] == 0
+    assert other.get("/monitoring/reviews").json()["count"] == 0
     assert state() == before
 
 
 def test_the_councils_reviews_are_listed_by_state(api, family, review, on_day, officer):
-    assert api.get("/reviews").json()["count"] == 0  # due on 1 August: not within 4 weeks of 1 May
+    assert api.get("/monitoring/reviews").json()["count"] == 0  # due on 1 August: not within 4 weeks of 1 May
 
     on_day(date(2026, 7, 15))
-    due = api.get("/reviews", state="due").json()
+    due = api.get("/monitoring/reviews", state="due").json()
     assert [(item["id"], item["child_id"], item["overdue"]) for item in due["items"]] == [
         (review.pk, review.agreement.child_id, False)
     ]
-    assert api.get("/reviews", state="overdue").json()["count"] == 0
+    assert api.get("/monitoring/reviews", state="overdue").json()["count"] == 0
 
     on_day(date(2026, 8, 3))
-    assert [item["id"] for item in api.get("/reviews", state="overdue").json()["items"]] == [review.pk]
-    assert api.get("/reviews", state="overdue").json()["items"][0]["overdue"] is True
+    assert [item["id"] for item in api.get("/monitoring/reviews", state="overdue").json()["items"]] == [review.pk]
+    assert api.get("/monitoring/reviews", state="overdue").json()["items"][0]["overdue"] is True
     services.review_record(
         actor=officer,
         review=review,
@@ -731,10 +737,12 @@ def test_the_councils_reviews_are_listed_by_state(api, family, review, on_day, o
         outcome="continue",
         outcome_reasons="Carry on.",
     )
-    assert api.get("/reviews", state="overdue").json()["count"] == 0
-    assert [item["outcome"] for item in api.get("/reviews", state="recorded").json()["items"]] == ["continue"]
-    assert error_fields(api.get("/reviews", state="soon")) == {"state"}
-    problem_of(family.get("/reviews"), 403)
+    assert api.get("/monitoring/reviews", state="overdue").json()["count"] == 0
+    assert [item["outcome"] for item in api.get("/monitoring/reviews", state="recorded").json()["items"]] == [
+        "continue"
+    ]
+    assert error_fields(api.get("/monitoring/reviews", state="soon")) == {"state"}
+    problem_of(family.get("/monitoring/reviews"), 403)
 
 
 # The work queue (DOMAIN R18, R31)
@@ -798,9 +806,9 @@ def test_anonymous_callers_are_unauthenticated(anonymous, finding):
 
     problem_of(anonymous.get(findings_of(agreement)), 401)
     problem_of(anonymous.post(findings_of(agreement, f"/{finding.pk}/raise"), {"message": "Why?"}), 401)
-    problem_of(anonymous.get("/findings"), 401)
+    problem_of(anonymous.get("/monitoring/findings"), 401)
     problem_of(anonymous.post("/monitoring/sweeps", {"kind": "full"}), 401)
-    problem_of(anonymous.get("/reviews"), 401)
+    problem_of(anonymous.get("/monitoring/reviews"), 401)
     problem_of(anonymous.get("/work-queue"), 401)
 
 
@@ -820,7 +828,7 @@ def test_the_openapi_document_lists_the_monitoring_routes(anonymous, db):
         ("post", finding + "/resolve"),
         ("post", finding + "/escalate"),
         ("get", finding + "/notes/{note_id}/file"),
-        ("get", "/api/v1/findings"),
+        ("get", "/api/v1/monitoring/findings"),
         ("post", "/api/v1/monitoring/sweeps"),
         ("get", "/api/v1/monitoring/sweeps"),
         ("get", "/api/v1/monitoring/sweeps/{sweep_id}"),
@@ -829,7 +837,7 @@ def test_the_openapi_document_lists_the_monitoring_routes(anonymous, db):
         ("get", review),
         ("post", review + "/decline"),
         ("post", review + "/record"),
-        ("get", "/api/v1/reviews"),
+        ("get", "/api/v1/monitoring/reviews"),
         ("get", "/api/v1/work-queue"),
     }
     assert expected <= {(method, route) for route, methods in paths.items() for method in methods}

@@ -285,3 +285,17 @@ def test_a_check_unfinished_for_less_than_6_hours_still_blocks(officer, funded):
     Sweep.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - timezone.timedelta(hours=5, minutes=59))
     with pytest.raises(ValidationError, match="already waiting or running"):
         services.sweep_start(actor=officer, council=funded.council, kind="full")
+
+
+def test_an_incremental_check_after_a_new_restriction_looks_at_every_agreement(officer, funded, parent_user, make_user):
+    """R33: a restriction added since the last check applies to spending recorded before it."""
+    from ehcbudgets.monitoring.tests.conftest import record
+    from ehcbudgets.offer import services as offer_services
+
+    record(parent_user, funded, "20.00", payee="The Red Lion pub", category="other")
+    first = services.sweep_start(actor=officer, council=funded.council, kind="full")
+    assert "not_allowed" not in first.summary
+    admin = make_user(Role.COUNCIL_ADMIN, council=funded.council)
+    offer_services.restriction_add(actor=admin, council=funded.council, text="Alcohol", keywords="pub, wine")
+    second = services.sweep_start(actor=officer, council=funded.council, kind="incremental")
+    assert (second.total, second.summary) == (1, {"not_allowed": 1})

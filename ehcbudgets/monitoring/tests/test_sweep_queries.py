@@ -14,7 +14,7 @@ from .conftest import TODAY, fund, record
 
 def _reads(council, ids) -> int:
     with CaptureQueriesContext(connection) as queries:
-        sweeps.hits_for(council=council, agreement_ids=ids, on=TODAY, records_since=None)
+        sweeps.hits_for(council=council, agreement_ids=ids, on=TODAY)
         sweeps.review_triggers_for(council=council, on=TODAY)
     return len(queries)
 
