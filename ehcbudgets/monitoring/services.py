@@ -8,13 +8,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ehcbudgets.accounts.permissions import Perm, check_perm, check_staff_of, has_perm
 from ehcbudgets.audit.services import audit_record
-from ehcbudgets.core.dates import format_date, today
+from ehcbudgets.core.dates import add_working_days, format_date, today
 from ehcbudgets.core.money import format_money
 from ehcbudgets.councils.selectors import policy_in_force
 from ehcbudgets.letters.models import LetterKind
@@ -233,17 +234,8 @@ def _clean_text(text: str, field: str, message: str) -> str:
 
 def _store_evidence(note: FindingNote, upload) -> None:
     """A file with an answer: a PDF or an image, checked by its content, up to 10 MB, stored privately."""
-    if upload.size > MAX_EVIDENCE_BYTES:
-        raise ValidationError({"file": "The file must be smaller than 10 MB"})
-    if upload.size == 0:
-        raise ValidationError({"file": "The file is empty"})
-    data = upload.read()
-    content_type = files.sniff(data[:64])
-    if content_type is None:
-        raise ValidationError({"file": "The file must be a PDF, JPG, PNG or HEIC file"})
-    from django.core.files.base import ContentFile
-
-    note.content_type, note.size = content_type, len(data)
+    data, note.content_type = files.read_upload(upload, noun="file", max_bytes=MAX_EVIDENCE_BYTES)
+    note.size = len(data)
     note.original_name = (getattr(upload, "name", "") or "evidence")[:200]
     note.file.save("evidence", ContentFile(data), save=False)
 
@@ -287,7 +279,12 @@ def finding_answer(*, actor, finding: Finding, text: str, upload=None) -> Findin
     note = FindingNote(council_id=finding.council_id, finding=finding, author=actor, from_family=True, text=text)
     if upload is not None:
         _store_evidence(note, upload)
-    note.save()
+    try:
+        note.save()
+    except BaseException:
+        if note.file:
+            note.file.storage.delete(note.file.name)  # no file without its note
+        raise
     finding.status, finding.answered_on = FindingStatus.ANSWERED, today()
     finding.save(update_fields=["status", "answered_on", "updated_at"])
     _audit(
@@ -372,8 +369,6 @@ def review_request(*, actor, agreement: Agreement, reasons: str) -> DpReview:
         agreement=agreement, trigger=ReviewTrigger.RECIPIENT_REQUEST, status=ReviewStatus.DUE
     ).exists():
         raise ValidationError("You have already asked for a review: the council is considering it")
-    from ehcbudgets.core.dates import add_working_days
-
     days = policy_in_force(council=agreement.council, on=today()).decision_target_working_days
     review = DpReview.objects.create(
         council_id=agreement.council_id,

@@ -247,16 +247,7 @@ def receipt_add(*, actor, record: SpendingRecord, upload, part: SpendingPart | N
     _require_record_keeper(actor, record.agreement)
     if part is not None and part.record_id != record.pk:
         raise ValidationError({"part": "Choose a part of this record"})
-    if upload is None:
-        raise ValidationError({"file": "Choose a receipt to upload"})
-    if upload.size > files.MAX_RECEIPT_BYTES:
-        raise ValidationError({"file": "The receipt must be smaller than 10 MB"})
-    if upload.size == 0:
-        raise ValidationError({"file": "The receipt is empty"})
-    data = upload.read()
-    content_type = files.sniff(data[:64])
-    if content_type is None:
-        raise ValidationError({"file": "The receipt must be a PDF, JPG, PNG or HEIC file"})
+    data, content_type = files.read_upload(upload, noun="receipt")
     receipt = Receipt(
         council_id=record.council_id,
         record=record,

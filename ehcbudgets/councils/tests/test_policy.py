@@ -40,6 +40,9 @@ DOMAIN_DEFAULTS = [
     ("under_five_review_months", 6),  # R29: 3 to 6
     ("payment_cycle_starts", date(2026, 4, 6)),  # R35: a Monday that starts the council's payment cycles (ADR 9)
     ("notice_deemed_received_working_days", 2),  # R21 to R23: a notice reaches the family (ADR 9)
+    ("return_due_days", 28),  # R31: a return is due 28 days after its period ends (ADR 11)
+    ("receipt_required_above", Decimal("50.00")),  # R16, R31: spending above this needs a receipt (ADR 11)
+    ("no_spending_weeks", 8),  # R16: weeks without spending before the council checks (ADR 11)
 ]
 
 # (field, lowest allowed, highest allowed, one step)
@@ -49,6 +52,8 @@ LIMITS = [
     ("suspension_after_weeks", 1, 52, 1),
     ("retention_years", 1, 25, 1),
     ("evidence_deadline_days", 7, 90, 1),
+    ("return_due_days", 7, 90, 1),
+    ("no_spending_weeks", 2, 52, 1),
     ("contingency_min_weeks", 0, 26, 1),
     ("surplus_threshold_weeks", 1, 26, 1),
     ("recovery_due_days", 7, 90, 1),
