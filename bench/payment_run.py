@@ -65,9 +65,10 @@ def fresh_database() -> str | None:
     return None
 
 
-def make_council(n: int, label: str):
-    """One council with its bank details, three staff, and n active consented agreements, all written in bulk."""
-    on, year = today(), timedelta(364)
+def make_council(n: int, label: str, start: date | None = None):
+    """One council with its bank details, three staff, and n active consented agreements, all written in bulk, as
+    made on the start day (today unless given): each agreement starts then, with its first payment due that day."""
+    on, year = start or today(), timedelta(364)
     issued, received, due, decided = (on - timedelta(days) for days in (200, 60, 46, 30))
     icb = ICB.objects.create(name=f"NHS Bench {label} ICB", code=f"QB{label}")
     council = Council.objects.create(name=f"Bench {label} Council", code=f"bench-{label.lower()}", icb=icb)
@@ -112,6 +113,13 @@ def make_council(n: int, label: str):
         for d in (on + timedelta(28 * j) for j in range(PAYMENTS))
     )
     return council, preparer, approver
+
+
+def engine() -> str:
+    """The database and its version, e.g. "SQLite 3.40.1"."""
+    if connection.vendor == "postgresql":
+        return f"PostgreSQL {connection.pg_version // 10000}.{connection.pg_version % 10000}"
+    return f"SQLite {connection.Database.sqlite_version}"
 
 
 def payee(i: int) -> dict:
@@ -257,12 +265,8 @@ def main() -> int:
         services.payment_run_approve(actor=memory_approver, run=memory_run)
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-        if connection.vendor == "postgresql":
-            engine = f"PostgreSQL {connection.pg_version // 10000}.{connection.pg_version % 10000}"
-        else:
-            engine = f"SQLite {connection.Database.sqlite_version}"
         print(
-            f"\nPayment run of {n} agreements on {engine}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs "
+            f"\nPayment run of {n} agreements on {engine()}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs "
             f"(set-up of 2 councils {set_up:.1f} s)\n"
         )
         print(f"{'step':<32}{'seconds':>9}{'queries':>9}{'per payment':>13}{'ratio':>8}")

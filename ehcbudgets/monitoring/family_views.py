@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from ehcbudgets.accounts.decorators import require
 from ehcbudgets.accounts.permissions import Perm
+from ehcbudgets.core.files import private_file_response
 from ehcbudgets.core.views import form_page
 from ehcbudgets.payments import selectors as payment_selectors
 from ehcbudgets.payments.models import AgreementStatus
@@ -19,7 +20,6 @@ from ehcbudgets.spending.services import keeps_records
 from . import selectors, services
 from .forms import FindingAnswerForm, ReviewRequestForm
 from .models import FindingNote, ReviewStatus, ReviewTrigger
-from .views import evidence_response
 
 
 def _agreement(request, pk, agreement_pk):
@@ -95,7 +95,8 @@ def evidence(request, pk, agreement_pk, finding_pk, note_pk):
     """A file the family sent with an answer, to the family (404 for anyone else)."""
     agreement = _agreement(request, pk, agreement_pk)
     item = selectors.finding_get(agreement=agreement, pk=finding_pk)
-    return evidence_response(get_object_or_404(FindingNote, pk=note_pk, finding=item, council_id=item.council_id))
+    note = get_object_or_404(FindingNote, pk=note_pk, finding=item, council_id=item.council_id)
+    return private_file_response(note, default_name="evidence")
 
 
 @require(Perm.DP_CONSENT)

@@ -7,14 +7,14 @@ council's or another child's finding or review answers 404."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.text import get_valid_filename
 
 from ehcbudgets.accounts.decorators import require
 from ehcbudgets.accounts.permissions import Perm, has_perm
 from ehcbudgets.core.dates import format_date, today
+from ehcbudgets.core.files import private_file_response
 from ehcbudgets.core.forms import add_service_errors
 from ehcbudgets.core.money import format_money
 from ehcbudgets.core.views import form_page, paginate
@@ -184,26 +184,13 @@ def finding_escalate(request, pk, agreement_pk, finding_pk):
     )
 
 
-def evidence_response(note: FindingNote):
-    """A file sent with an answer, shown in the browser, privately."""
-    if not note.file:
-        raise Http404
-    try:
-        handle = note.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    name = get_valid_filename(note.original_name) or "evidence"
-    response = FileResponse(handle, content_type=note.content_type, as_attachment=False, filename=name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @require(Perm.DP_VIEW)
 def evidence(request, pk, agreement_pk, finding_pk, note_pk):
     """Evidence the family sent, to staff who may see the agreement (404 otherwise)."""
     item = _finding_of(request, pk, agreement_pk, finding_pk)
-    return evidence_response(get_object_or_404(FindingNote, pk=note_pk, finding=item, council_id=item.council_id))
+    return private_file_response(
+        get_object_or_404(FindingNote, pk=note_pk, finding=item, council_id=item.council_id), default_name="evidence"
+    )
 
 
 # Checks of the rules (sweeps) ---------------------------------------------------------------------------------------

@@ -978,6 +978,28 @@ def _require_live(agreement: Agreement) -> None:
         raise ValidationError("The direct payments are not running: they have stopped or are stopping")
 
 
+def _change_amount(actor, agreement, kind, new_amount, reasons, effective_on) -> AgreementChange:
+    """Share a new total over the payments not yet taken from a date, and send the notice with the new schedule."""
+    _refuse_if_in_prepared_run(agreement, effective_on)
+    old = agreement.amount
+    verb, replaced = ("reduced", "a reduction") if kind == ChangeKind.REDUCE else ("increased", "an increase")
+    _resplit(agreement, from_date=effective_on, new_total=new_amount, reason=f"Replaced by {replaced}")
+    agreement.amount = new_amount
+    agreement.save(update_fields=["amount", "updated_at"])
+    change = _change(actor, agreement, kind, reasons, effective_on, old_amount=old, new_amount=new_amount)
+    _change_letter(actor, change, schedule=_future_schedule(agreement, effective_on))
+    _audit(
+        actor,
+        f"agreement.{verb}",
+        change,
+        f"Direct payments {verb} from {format_money(old)} to {format_money(new_amount)} from "
+        f"{format_date(effective_on)}",
+        child=agreement.child,
+        after={"old_amount": str(old), "new_amount": str(new_amount), "effective_on": effective_on.isoformat()},
+    )
+    return change
+
+
 @transaction.atomic
 def agreement_reduce(
     *, actor, agreement: Agreement, new_amount: Decimal, reasons: str, effective_on: date | None = None
@@ -998,23 +1020,7 @@ def agreement_reduce(
     effective_on = _effective_on(agreement, effective_on)
     if effective_on > agreement.end_date:
         raise ValidationError({"effective_on": "The agreement ends before the reduction could take effect"})
-    _refuse_if_in_prepared_run(agreement, effective_on)
-    old = agreement.amount
-    _resplit(agreement, from_date=effective_on, new_total=new_amount, reason="Replaced by a reduction")
-    agreement.amount = new_amount
-    agreement.save(update_fields=["amount", "updated_at"])
-    change = _change(actor, agreement, ChangeKind.REDUCE, reasons, effective_on, old_amount=old, new_amount=new_amount)
-    _change_letter(actor, change, schedule=_future_schedule(agreement, effective_on))
-    _audit(
-        actor,
-        "agreement.reduced",
-        change,
-        f"Direct payments reduced from {format_money(old)} to {format_money(new_amount)} from "
-        f"{format_date(effective_on)}",
-        child=agreement.child,
-        after={"old_amount": str(old), "new_amount": str(new_amount), "effective_on": effective_on.isoformat()},
-    )
-    return change
+    return _change_amount(actor, agreement, ChangeKind.REDUCE, new_amount, reasons, effective_on)
 
 
 @transaction.atomic
@@ -1042,25 +1048,7 @@ def agreement_increase(
         raise ValidationError({"effective_on": "An increase takes effect on a working day, today or later"})
     if effective_on > agreement.end_date:
         raise ValidationError({"effective_on": "The agreement ends before the increase could take effect"})
-    _refuse_if_in_prepared_run(agreement, effective_on)
-    old = agreement.amount
-    _resplit(agreement, from_date=effective_on, new_total=new_amount, reason="Replaced by an increase")
-    agreement.amount = new_amount
-    agreement.save(update_fields=["amount", "updated_at"])
-    change = _change(
-        actor, agreement, ChangeKind.INCREASE, reasons, effective_on, old_amount=old, new_amount=new_amount
-    )
-    _change_letter(actor, change, schedule=_future_schedule(agreement, effective_on))
-    _audit(
-        actor,
-        "agreement.increased",
-        change,
-        f"Direct payments increased from {format_money(old)} to {format_money(new_amount)} from "
-        f"{format_date(effective_on)}",
-        child=agreement.child,
-        after={"old_amount": str(old), "new_amount": str(new_amount), "effective_on": effective_on.isoformat()},
-    )
-    return change
+    return _change_amount(actor, agreement, ChangeKind.INCREASE, new_amount, reasons, effective_on)
 
 
 @transaction.atomic

@@ -14,14 +14,14 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.text import get_valid_filename
 
 from ehcbudgets.accounts.decorators import require
 from ehcbudgets.accounts.permissions import Perm
 from ehcbudgets.core.dates import format_date, today
+from ehcbudgets.core.files import private_file_response
 from ehcbudgets.core.money import format_money
 from ehcbudgets.core.views import confirm_page, form_page, paginate
 from ehcbudgets.offer.models import SpendingRestriction
@@ -446,15 +446,7 @@ def receipt(request, agreement, receipt_pk):
     item = get_object_or_404(
         Receipt.objects.filter(record__agreement=agreement, council_id=agreement.council_id), pk=receipt_pk
     )
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    name = get_valid_filename(item.original_name) or "receipt"
-    response = FileResponse(handle, content_type=item.content_type, as_attachment=False, filename=name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(item, default_name="receipt")
 
 
 # 3. Import a statement ---------------------------------------------------------------------------------------------

@@ -5,18 +5,17 @@ querying a return; taking back a record; the returns waiting to be checked; and 
 Everything is read through the agreement, which payments.selectors scopes to the user's council: another council's
 or another child's records answer 404 (ARCHITECTURE: bad input and failure)."""
 
-import logging
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from ehcbudgets.accounts.decorators import require
 from ehcbudgets.accounts.permissions import Perm, has_perm
 from ehcbudgets.core.dates import format_date, today
+from ehcbudgets.core.files import private_file_response
 from ehcbudgets.core.money import format_money
 from ehcbudgets.core.views import confirm_page, form_page, paginate
 from ehcbudgets.councils.selectors import policy_in_force
@@ -27,8 +26,6 @@ from ehcbudgets.people.selectors import children_visible_to
 from . import selectors, services
 from .models import LinkRule, MonitoringReturn, Receipt, ReturnStatus, SpendingCategory, SpendingRecord
 from .staff_forms import CouncilRuleForm, RecordWithdrawForm, ReturnQueryForm
-
-logger = logging.getLogger(__name__)
 
 RECORDS_PER_PAGE = 25
 RETURNS_PER_PAGE = 25
@@ -169,15 +166,7 @@ def receipt(request, pk, agreement_pk, receipt_pk):
     item = get_object_or_404(
         Receipt.objects.filter(council_id=agreement.council_id, record__agreement=agreement), pk=receipt_pk
     )
-    try:
-        file = item.file.open("rb")
-    except FileNotFoundError:
-        logger.error("Receipt %s is missing from storage: %s", item.pk, item.file.name)
-        raise Http404("No file for this receipt") from None
-    response = FileResponse(file, content_type=item.content_type, as_attachment=False, filename=item.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(item, default_name="receipt")
 
 
 # Monitoring returns (DOMAIN R31) -----------------------------------------------------------------------------------

@@ -13,13 +13,13 @@ the payments, see the agreement's reviews and (the recipient) ask for one; the r
 from typing import Annotated
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.text import get_valid_filename
 from ninja import File, Form, Query, Router, UploadedFile
 from ninja.pagination import paginate
 
-from ehcbudgets.accounts.permissions import Perm, has_perm
+from ehcbudgets.accounts.permissions import Perm
+from ehcbudgets.api.agreements import agreement_or_404, private_file_responses
 from ehcbudgets.api.auth import require_perm
 from ehcbudgets.api.errors import problem_responses
 from ehcbudgets.api.pagination import PageQuery, Pages
@@ -43,10 +43,10 @@ from ehcbudgets.api.schemas_monitoring import (
     WorkQueueOut,
     WorkSort,
 )
+from ehcbudgets.core.files import private_file_response
 from ehcbudgets.monitoring import selectors, services
 from ehcbudgets.monitoring.models import OPEN_FINDING_STATUSES, FindingNote, FindingStatus
-from ehcbudgets.payments import selectors as payment_selectors
-from ehcbudgets.payments.models import Agreement, AgreementStatus
+from ehcbudgets.payments.models import Agreement
 from ehcbudgets.plans.selectors import outcomes_of
 
 router = Router(tags=["Monitoring"])
@@ -64,39 +64,19 @@ FINDING_TAGS, REVIEW_TAGS, WORK_TAGS = ["Findings"], ["Direct payment reviews"],
 ANSWER_FIELDS = frozenset(
     {*services.REVIEW_QUESTIONS, *(f"{name}_note" for name in services.REVIEW_QUESTIONS), "family_words"}
 )
-EVIDENCE_RESPONSES = {
-    "responses": {
-        200: {
-            "description": "The evidence, shown in the browser, with the content type found from its content.",
-            "content": {
-                kind: {"schema": {"type": "string", "format": "binary"}}
-                for kind in ("application/pdf", "image/jpeg", "image/png", "image/heic")
-            },
-        },
-        **READ_PROBLEMS["responses"],
-    }
-}
+EVIDENCE_RESPONSES = private_file_responses("evidence", READ_PROBLEMS)
 
 
 # Finding the agreement, its findings and reviews
 
 
-def _agreement(request: HttpRequest, child_id: int, agreement_id: int) -> Agreement:
-    """An agreement of a child the user may see, or 404. A draft is the council's work: not found by a family, as on
-    the family's pages."""
-    agreement = payment_selectors.agreement_get(user=request.user, child_pk=child_id, pk=agreement_id)
-    if agreement.status == AgreementStatus.DRAFT and not has_perm(request.user, Perm.DP_VIEW):
-        raise Http404
-    return agreement
-
-
 def _finding(request: HttpRequest, child_id: int, agreement_id: int, finding_id: int):
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     return selectors.finding_get(agreement=agreement, pk=finding_id)
 
 
 def _review(request: HttpRequest, child_id: int, agreement_id: int, review_id: int):
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     return selectors.review_get(agreement=agreement, pk=review_id)
 
 
@@ -118,7 +98,7 @@ def list_agreement_findings(
     status=open lists those not yet closed (open, raised or answered); any other status lists that one. Families
     see every finding about their child's agreement."""
     require_perm(request, *READ)
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     found = selectors.findings_of(agreement=agreement).select_related("agreement__child")
     if status == FindingStatus.OPEN:
         return found.filter(status__in=OPEN_FINDING_STATUSES)
@@ -229,15 +209,7 @@ def get_finding_evidence(request: HttpRequest, child_id: int, agreement_id: int,
     note = get_object_or_404(
         FindingNote.objects.filter(finding=finding, council_id=finding.council_id).exclude(file=""), pk=note_id
     )
-    try:
-        handle = note.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("No file for this answer") from exc
-    name = get_valid_filename(note.original_name) or "evidence"
-    response = FileResponse(handle, content_type=note.content_type, as_attachment=False, filename=name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(note, default_name="evidence")
 
 
 @router.get(
@@ -329,7 +301,7 @@ def list_agreement_reviews(request: HttpRequest, child_id: int, agreement_id: in
     review, or (a request from the recipient) declined, each with the letter sent. Families see them too; the answers
     and progress of one review are the council's (GET .../reviews/{review_id})."""
     require_perm(request, *READ)
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     return selectors.reviews_of(agreement=agreement).select_related("agreement__child")
 
 
@@ -344,7 +316,7 @@ def request_dp_review(request: HttpRequest, child_id: int, agreement_id: int, pa
     """The person who receives the direct payments asks for a review, saying why: the council must consider it by its
     decision target in working days (DOMAIN R18). One request at a time."""
     require_perm(request, Perm.DP_CONSENT)
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     review = services.review_request(actor=request.user, agreement=agreement, reasons=payload.reasons)
     return selectors.review_get(agreement=agreement, pk=review.pk)
 

@@ -15,6 +15,7 @@ from ninja.pagination import paginate
 
 from ehcbudgets.accounts.models import Role
 from ehcbudgets.accounts.permissions import Perm, has_perm
+from ehcbudgets.api.agreements import agreement_or_404
 from ehcbudgets.api.auth import require_perm
 from ehcbudgets.api.errors import problem_responses
 from ehcbudgets.api.pagination import Pages
@@ -49,7 +50,7 @@ from ehcbudgets.api.schemas_payments import (
 from ehcbudgets.budgets.selectors import budget_get
 from ehcbudgets.ledger.models import AccountKind
 from ehcbudgets.payments import selectors, services
-from ehcbudgets.payments.models import Agreement, AgreementStatus, FileFormat, Reconsideration, RunStatus
+from ehcbudgets.payments.models import AgreementStatus, FileFormat, Reconsideration, RunStatus
 from ehcbudgets.people.models import Child, Contact, Relationship
 from ehcbudgets.people.selectors import child_get, contacts_of
 
@@ -76,15 +77,6 @@ FILE_RESPONSES = {
         **READ_PROBLEMS["responses"],
     }
 }
-
-
-def _agreement(request: HttpRequest, child_id: int, agreement_id: int) -> Agreement:
-    """An agreement of a child the user may see, or 404. A draft is the council's work: not found by a family, as on
-    the family's page."""
-    agreement = selectors.agreement_get(user=request.user, child_pk=child_id, pk=agreement_id)
-    if agreement.status == AgreementStatus.DRAFT and not has_perm(request.user, Perm.DP_VIEW):
-        raise Http404
-    return agreement
 
 
 def _contact(child: Child, pk: int | None, field: str, message: str, *, third_party: bool = False) -> Contact | None:
@@ -138,7 +130,7 @@ def get_direct_payment_agreement(request: HttpRequest, child_id: int, agreement_
     recovery offset), the next payment, the balance the recipient holds (from the ledger), and its notices,
     recoveries and reconsiderations. Staff also see the personal assistants."""
     require_perm(request, *READ)
-    return _agreement(request, child_id, agreement_id)
+    return agreement_or_404(request, child_id, agreement_id)
 
 
 @router.post(
@@ -178,7 +170,7 @@ def update_direct_payment_agreement(request: HttpRequest, child_id: int, agreeme
     """Change the terms of an agreement not yet sent; fields left out keep their values. Once sent, the terms change
     only by a notice (reduce, stop, suspend, change of recipient)."""
     require_perm(request, Perm.DP_MANAGE)
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     return services.agreement_update(actor=request.user, agreement=agreement, **_payees(payload.changes()))
 
 
@@ -192,7 +184,7 @@ def send_direct_payment_agreement(request: HttpRequest, child_id: int, agreement
     """Send the agreement to the recipient as a letter listing the provision, amount, frequency, schedule and
     conditions; it waits for their consent (DOMAIN R15, R16)."""
     require_perm(request, Perm.DP_MANAGE)
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     return services.agreement_send(actor=request.user, agreement=agreement)
 
 
@@ -209,7 +201,7 @@ def consent_to_direct_payment_agreement(
     records consent given on a signed copy, by email, by phone or in person, with the channel and the date. The
     schedule is made then; nothing is paid before (DOMAIN R15)."""
     require_perm(request, *RECIPIENT_OR_OFFICER)
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     payload = payload or ConsentIn()
     if request.user.is_family:
         sent = {"channel": payload.channel, "consented_on": payload.consented_on}
@@ -233,7 +225,7 @@ def create_personal_assistant(request: HttpRequest, child_id: int, agreement_id:
     close relative living in the household, or one under the council's minimum age, needs an exception approved by a
     team manager, with the reason (DOMAIN R26, R34)."""
     require_perm(request, Perm.DP_MANAGE)
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     fields = payload.model_dump(exclude={"exception_approved_by"})
     approver = None
     if payload.exception_approved_by is not None:
@@ -263,7 +255,7 @@ def suspend_direct_payments(request: HttpRequest, child_id: int, agreement_id: i
     """Suspend running payments, for example while the child is in hospital or abroad for longer than the council's
     policy allows; nothing is paid while suspended, and the family is told in writing."""
     require_perm(request, Perm.DP_MANAGE)
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     return services.agreement_suspend(
         actor=request.user,
         agreement=agreement,
@@ -283,7 +275,7 @@ def suspend_direct_payments(request: HttpRequest, child_id: int, agreement_id: i
 def resume_direct_payments(request: HttpRequest, child_id: int, agreement_id: int, payload: ResumeIn):
     """Start suspended payments again; payments that fell due while suspended are not paid."""
     require_perm(request, Perm.DP_MANAGE)
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     return services.agreement_resume(actor=request.user, agreement=agreement, **payload.model_dump())
 
 
@@ -297,7 +289,7 @@ def change_direct_payment_recipient(request: HttpRequest, child_id: int, agreeme
     """Pay someone else, into an account in their name: the new recipient must be eligible, is sent the terms, and
     nothing is paid until they consent (DOMAIN R10, R11, R15, R20)."""
     require_perm(request, Perm.DP_MANAGE)
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     new_recipient = _contact(
         agreement.child,
         payload.new_recipient,
@@ -324,7 +316,7 @@ def withdraw_direct_payment_consent(
     """The recipient withdraws their consent online, or an officer records a withdrawal made in writing: no payment
     is made from today, and the council writes to confirm and to say how the support will be arranged (DOMAIN R22)."""
     require_perm(request, *RECIPIENT_OR_OFFICER)
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     reasons = payload.reasons if payload else ""
     return services.agreement_withdraw_consent(actor=request.user, agreement=agreement, reasons=reasons)
 
@@ -339,7 +331,7 @@ def reduce_direct_payments(request: HttpRequest, child_id: int, agreement_id: in
     """Reduce the agreement's total with written notice and reasons; it takes effect no sooner than the council's
     notice period after the notice reaches the family, and payments from then are shared out again (DOMAIN R21)."""
     require_perm(request, Perm.DP_DECIDE)
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     return services.agreement_reduce(actor=request.user, agreement=agreement, **payload.model_dump())
 
 
@@ -353,7 +345,7 @@ def stop_direct_payments(request: HttpRequest, child_id: int, agreement_id: int,
     """Stop the payments on one of the grounds the law gives, with written notice, reasons and the right to one
     reconsideration; never at once (DOMAIN R22)."""
     require_perm(request, Perm.DP_DECIDE)
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     return services.agreement_stop(
         actor=request.user,
         agreement=agreement,
@@ -376,7 +368,7 @@ def create_recovery(request: HttpRequest, child_id: int, agreement_id: int, payl
     """Ask for money paid back, with a notice of the reasons, the amount, who pays and by when: by invoice, or by
     paying less from future payments. No more than has been paid and not already recovered (DOMAIN R23)."""
     require_perm(request, Perm.DP_DECIDE)
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     payer = _contact(agreement.child, payload.payer, "payer", "Choose who pays from the people linked to this child")
     return services.recovery_raise(
         actor=request.user,
@@ -401,7 +393,7 @@ def create_change_reconsideration(
     """Ask once for a reduction or a stop to be looked at again: the recipient online, or an officer recording a
     request made by letter, email or phone (DOMAIN R21, R22)."""
     require_perm(request, *RECIPIENT_OR_OFFICER)
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     change = get_object_or_404(agreement.changes.all(), pk=change_id)
     return services.reconsideration_request(actor=request.user, change=change, grounds=payload.grounds)
 
@@ -418,7 +410,7 @@ def create_recovery_reconsideration(
     """Ask once for a recovery to be looked at again: the recipient or the person asked to repay, online, or an
     officer recording a request made by letter, email or phone (DOMAIN R23)."""
     require_perm(request, *RECIPIENT_OR_OFFICER)
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     recovery = get_object_or_404(agreement.recoveries.all(), pk=recovery_id)
     return services.reconsideration_request(actor=request.user, recovery=recovery, grounds=payload.grounds)
 
@@ -436,7 +428,7 @@ def decide_reconsideration(
     Changed, the decision is undone: a reduction restored, a stop lifted, a recovery withdrawn and any money received
     repaid through the ledger (DOMAIN R21 to R23)."""
     require_perm(request, Perm.DECISION_REVIEW)
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     item = get_object_or_404(Reconsideration.objects.filter(council_id=agreement.council_id), pk=reconsideration_id)
     if (item.change or item.recovery).agreement_id != agreement.pk:
         raise Http404

@@ -14,13 +14,13 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.text import get_valid_filename
 from ninja import File, Form, Router, UploadedFile
 from ninja.pagination import paginate
 
-from ehcbudgets.accounts.permissions import Perm, has_perm
+from ehcbudgets.accounts.permissions import Perm
+from ehcbudgets.api.agreements import agreement_or_404, private_file_responses
 from ehcbudgets.api.auth import require_perm
 from ehcbudgets.api.errors import problem_responses
 from ehcbudgets.api.pagination import Pages
@@ -53,9 +53,9 @@ from ehcbudgets.api.schemas_spending import (
     WithdrawRecordIn,
 )
 from ehcbudgets.core.dates import today
+from ehcbudgets.core.files import private_file_response
 from ehcbudgets.offer.models import OfferItem, SpendingRestriction
-from ehcbudgets.payments import selectors as payment_selectors
-from ehcbudgets.payments.models import Agreement, AgreementStatus
+from ehcbudgets.payments.models import Agreement
 from ehcbudgets.people.selectors import children_visible_to
 from ehcbudgets.spending import rules, selectors, services
 from ehcbudgets.spending.models import (
@@ -89,30 +89,10 @@ RECORDS, STATEMENTS, RULES, OWED, RETURNS = (
     ["Monitoring returns"],
 )
 NOT_STARTED = "This can be done once the direct payments have started"
-RECEIPT_RESPONSES = {
-    "responses": {
-        200: {
-            "description": "The receipt, shown in the browser, with the content type found from its content.",
-            "content": {
-                kind: {"schema": {"type": "string", "format": "binary"}}
-                for kind in ("application/pdf", "image/jpeg", "image/png", "image/heic")
-            },
-        },
-        **READ_PROBLEMS["responses"],
-    }
-}
+RECEIPT_RESPONSES = private_file_responses("receipt", READ_PROBLEMS)
 
 
 # Finding the agreement and who may change it
-
-
-def _agreement(request: HttpRequest, child_id: int, agreement_id: int) -> Agreement:
-    """An agreement of a child the user may see, or 404. A draft is the council's work: not found by a family, as on
-    the family's pages."""
-    agreement = payment_selectors.agreement_get(user=request.user, child_pk=child_id, pk=agreement_id)
-    if agreement.status == AgreementStatus.DRAFT and not has_perm(request.user, Perm.DP_VIEW):
-        raise Http404
-    return agreement
 
 
 def _keeps_records(user, agreement: Agreement) -> bool:
@@ -123,7 +103,7 @@ def _keeps_records(user, agreement: Agreement) -> bool:
 def _keeper_agreement(request: HttpRequest, child_id: int, agreement_id: int, *, needs_payments: bool = True):
     """The agreement for a change: the record keeper only (403), and for most changes once the payments have started
     (before that the family's pages send them back to the overview, which says so)."""
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     if not _keeps_records(request.user, agreement):
         raise PermissionDenied("Only the person who holds the direct payments, or the council, can do this.")
     if needs_payments and agreement.status not in services.RECORDABLE:
@@ -186,7 +166,7 @@ def get_spending_overview(request: HttpRequest, child_id: int, agreement_id: int
     balance at the end, the surplus), spending on each agreed line and towards each outcome against what was expected
     by now, and the council's questions not yet answered (DOMAIN R32)."""
     require_perm(request, *READ)
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     on = today()
     return {
         "picture": selectors.money_picture(agreement=agreement, on=on),
@@ -222,7 +202,7 @@ def get_spending_overview(request: HttpRequest, child_id: int, agreement_id: int
 def list_spending_records(request: HttpRequest, child_id: int, agreement_id: int):
     """The records of payments and refunds, newest first; records taken back are left out."""
     require_perm(request, *READ)
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     return selectors.records_of(agreement=agreement)
 
 
@@ -263,7 +243,7 @@ def create_spending_record(request: HttpRequest, child_id: int, agreement_id: in
 def get_spending_record(request: HttpRequest, child_id: int, agreement_id: int, record_id: int):
     """One record with the support it paid for and its receipts, even once taken back."""
     require_perm(request, *READ)
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     return _record_of(agreement, record_id)
 
 
@@ -326,19 +306,11 @@ def get_spending_receipt(request: HttpRequest, child_id: int, agreement_id: int,
     """A receipt's file, shown in the browser with the content type found when it was uploaded (never guessed from
     its name); only a receipt of a record of this agreement."""
     require_perm(request, *READ)
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     item = get_object_or_404(
         Receipt.objects.filter(record__agreement=agreement, council_id=agreement.council_id), pk=receipt_id
     )
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("No file for this receipt") from exc
-    name = get_valid_filename(item.original_name) or "receipt"
-    response = FileResponse(handle, content_type=item.content_type, as_attachment=False, filename=name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(item, default_name="receipt")
 
 
 # Statements (ADR 10): read whole, previewed, then saved all or nothing
@@ -450,7 +422,7 @@ def create_statement(
 def get_statement(request: HttpRequest, child_id: int, agreement_id: int, statement_id: int):
     """A statement read from a file, with each line, its suggestion and reason, and once saved the record made."""
     require_perm(request, *READ)
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     if request.user.is_family and not _keeps_records(request.user, agreement):
         raise PermissionDenied("Only the person who holds the direct payments can see their statements.")
     return _statement(_statement_of(agreement, statement_id))
@@ -601,7 +573,7 @@ def list_linking_rules(request: HttpRequest, child_id: int, agreement_id: int):
     """The family's own rules, then the council's rules that apply to the agreement's support: words in a payment
     that suggest the kind of spending and the support it paid for."""
     require_perm(request, *READ)
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     return _rules_of(agreement)
 
 
@@ -728,7 +700,7 @@ def delete_council_linking_rule(request: HttpRequest, rule_id: int):
 def list_commitments(request: HttpRequest, child_id: int, agreement_id: int):
     """Invoices and wages owed from the account: those not yet paid first, by the date due."""
     require_perm(request, *READ)
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     return Commitment.objects.filter(agreement=agreement).order_by("settled_on", "due_on", "pk")
 
 
@@ -773,7 +745,7 @@ def settle_commitment(request: HttpRequest, child_id: int, agreement_id: int, co
 def list_savings(request: HttpRequest, child_id: int, agreement_id: int):
     """Money set aside for planned short breaks or activities, the soonest first."""
     require_perm(request, *READ)
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     return SavingsPot.objects.filter(agreement=agreement).select_related("line").order_by("for_date", "pk")
 
 
@@ -828,7 +800,7 @@ def spend_check(request: HttpRequest, child_id: int, agreement_id: int, q: str =
     """Ask before buying: no if the agreement names the payee or the council's policy rules it out, yes if it fits
     the agreed support, otherwise ask the case officer first. Nothing is stored."""
     require_perm(request, *READ)
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     text = q.strip()
     if not text:
         raise ValidationError({"q": "Enter what you would like to buy"})
@@ -858,7 +830,7 @@ def list_return_periods(request: HttpRequest, child_id: int, agreement_id: int):
     """Every return period of the agreement, at the council's frequency from its start date, and its return: not
     sent, sent, accepted, or queried. A period's return can be sent once it has ended."""
     require_perm(request, *READ)
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     sent = {item.period_start: item for item in agreement.returns.all()}
     on = today()
     periods = []
@@ -909,7 +881,7 @@ def submit_return(request: HttpRequest, child_id: int, agreement_id: int, payloa
 def get_return(request: HttpRequest, child_id: int, agreement_id: int, return_id: int):
     """A return as the family sent it: its figures kept as submitted, their note, and the council's questions."""
     require_perm(request, *READ)
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     return _return_of(agreement, return_id)
 
 
@@ -923,7 +895,7 @@ def get_return(request: HttpRequest, child_id: int, agreement_id: int, return_id
 def accept_return(request: HttpRequest, child_id: int, agreement_id: int, return_id: int):
     """An officer accepts a return the family sent."""
     require_perm(request, Perm.DP_MANAGE)
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     item = _return_of(agreement, return_id)
     services.return_accept(actor=request.user, monitoring_return=item)
     return _return_of(agreement, return_id)
@@ -940,7 +912,7 @@ def query_return(request: HttpRequest, child_id: int, agreement_id: int, return_
     """An officer asks about a return the family sent: the question becomes a request for evidence on the family's
     page, due after the council's evidence deadline (28 days unless its policy says otherwise) on a working day."""
     require_perm(request, Perm.DP_MANAGE)
-    agreement = _agreement(request, child_id, agreement_id)
+    agreement = agreement_or_404(request, child_id, agreement_id)
     item = _return_of(agreement, return_id)
     return services.return_query(actor=request.user, monitoring_return=item, query=payload.query)
 
