@@ -4,6 +4,7 @@ In order: the family's own rules; the council's rules; what the family did with 
 line's support or category in the payee or description; and an agreement with one line. Each suggestion says why.
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -71,6 +72,7 @@ class Suggestion:
         return bool(self.category and self.parts)
 
 
+@functools.lru_cache(maxsize=8192)  # the same keywords and payees are normalised again for every line and record
 def normalise(text: str) -> str:
     """Lower case, letters and digits only, single spaces: 'ACME CARE LTD*1234' -> 'acme care ltd 1234'."""
     return " ".join(re.sub(r"[^a-z0-9]+", " ", (text or "").lower()).split())
