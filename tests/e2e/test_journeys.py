@@ -40,6 +40,8 @@ def test_officer_adds_a_child_with_a_plan_outcome_and_provision_then_finds_them(
     b.visit("/")
     _javascript_is(page, browser_js)
     b.sign_in(OFFICER)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Work queue")
+    b.follow(page.get_by_role("navigation", name="Menu").get_by_role("link", name="Cases"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Cases")
 
     # The child's details, with the three-part date of birth.
