@@ -2,6 +2,7 @@
 
 import logging
 
+from django.core.exceptions import SuspiciousFileOperation
 from django.http import FileResponse, Http404
 from django.utils.text import get_valid_filename
 
@@ -18,7 +19,10 @@ def private_file_response(item, *, default_name: str) -> FileResponse:
     except FileNotFoundError:
         logger.error("%s %s is missing from storage: %s", type(item).__name__, item.pk, item.file.name)
         raise Http404("No file") from None
-    name = get_valid_filename(item.original_name) or default_name
+    try:
+        name = get_valid_filename(item.original_name) or default_name
+    except SuspiciousFileOperation:  # a name of symbols only has nothing left once cleaned
+        name = default_name
     response = FileResponse(handle, content_type=item.content_type, as_attachment=False, filename=name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

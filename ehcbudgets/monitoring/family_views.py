@@ -23,9 +23,13 @@ from .models import FindingNote, ReviewStatus, ReviewTrigger
 
 
 def _agreement(request, pk, agreement_pk):
+    """The agreement, to the person who holds the payments (or the organisation managing them): findings name
+    statement lines and evidence, which are theirs, as the statements are. Another family's is 404."""
     agreement = payment_selectors.agreement_get(user=request.user, child_pk=pk, pk=agreement_pk)
     if agreement.status == AgreementStatus.DRAFT:
         raise Http404
+    if not keeps_records(request.user, agreement):
+        raise PermissionDenied
     return agreement
 
 

@@ -178,6 +178,10 @@ def insufficient_finding(*, amount: Decimal, needed: Decimal) -> Hit | None:
 # Reviews ------------------------------------------------------------------------------------------------------------
 
 
+#: A review after a re-assessment or a change of provision is due within 4 weeks of it (DOMAIN R18).
+CHANGE_REVIEW_DAYS = 28
+
+
 @dataclass(frozen=True)
 class Trigger:
     trigger: str
@@ -203,9 +207,13 @@ def review_triggers(
         triggers.append(Trigger(ReviewTrigger.FIRST, first_paid_on.isoformat(), due))
     if plan_review_due is not None and plan_review_due <= on + timedelta(days=lookahead_days):
         triggers.append(Trigger(ReviewTrigger.PLAN_REVIEW, plan_review_due.isoformat(), plan_review_due))
-    triggers += [Trigger(ReviewTrigger.REASSESSMENT, day.isoformat(), day) for day in sorted(set(reassessments))]
     triggers += [
-        Trigger(ReviewTrigger.PROVISION_CHANGE, day.isoformat(), day) for day in sorted(set(provision_changes))
+        Trigger(ReviewTrigger.REASSESSMENT, day.isoformat(), day + timedelta(days=CHANGE_REVIEW_DAYS))
+        for day in sorted(set(reassessments))
+    ]
+    triggers += [
+        Trigger(ReviewTrigger.PROVISION_CHANGE, day.isoformat(), day + timedelta(days=CHANGE_REVIEW_DAYS))
+        for day in sorted(set(provision_changes))
     ]
     return triggers
 

@@ -127,6 +127,8 @@ def work_items(*, user, on: date | None = None) -> list[WorkItem]:
         for review in DpReview.objects.filter(
             council_id=council_id,
             status=ReviewStatus.DUE,
+            agreement__status__in=sweeps.LIVE,
+            agreement__stop_effective_on__isnull=True,
             agreement__child__in=children,
             due_on__lte=on + timedelta(days=REVIEW_SOON_DAYS),
         ).select_related("agreement__child"):
@@ -341,6 +343,8 @@ def reviews_filtered(*, user, state: str = "", on: date | None = None) -> QueryS
     reviews = DpReview.objects.filter(
         council_id=user.council_id, agreement__child__in=children_visible_to(user)
     ).select_related("agreement__child")
+    if state != "recorded":  # a review is due only while the payments run (ADR 11)
+        reviews = reviews.filter(agreement__status__in=sweeps.LIVE, agreement__stop_effective_on__isnull=True)
     if state == "overdue":
         return reviews.filter(status=ReviewStatus.DUE, due_on__lt=on).order_by("due_on", "pk")
     if state == "recorded":

@@ -402,6 +402,8 @@ def _review_letter(actor, review: DpReview, *, template_context: dict):
 
 
 def _lock_review(review: DpReview) -> DpReview:
+    """The agreement's row first, then the review: two reviews of one agreement recorded at once wait in turn."""
+    list(Agreement.objects.select_for_update(of=("self",)).filter(pk=review.agreement_id).values_list("pk"))
     return (
         DpReview.objects.select_for_update(of=("self",))
         .select_related("agreement__child", "agreement__council", "agreement__recipient", "agreement__budget")
@@ -447,11 +449,14 @@ def _check_answers(answers: dict) -> dict:
     return clean
 
 
-def review_outcome_allowed(*, enough: bool, tests_met: bool, outcome: str) -> str | None:
+def review_outcome_allowed(*, enough: bool, tests_met: bool, outcome: str, appropriate: bool = True) -> str | None:
     """Why an outcome cannot follow the answers, or None: payments found not enough must be increased, held another
-    way or stopped (DOMAIN R17); when the R12 tests no longer hold they must stop or go to someone else (DOMAIN R22)."""
+    way or stopped (DOMAIN R17); when the R12 tests no longer hold, or direct payments are no longer the right way to
+    secure the provision, they must stop or go to someone else (DOMAIN R22)."""
     if tests_met is False and outcome not in (ReviewOutcome.STOP, ReviewOutcome.CHANGE_RECIPIENT):
         return "The tests for direct payments no longer hold: stop the payments or change the recipient"
+    if appropriate is False and outcome not in (ReviewOutcome.STOP, ReviewOutcome.CHANGE_RECIPIENT):
+        return "Direct payments are no longer the right way to get the support: stop them or change the recipient"
     if enough is False and outcome not in (
         ReviewOutcome.INCREASE,
         ReviewOutcome.STOP,
@@ -493,7 +498,12 @@ def review_record(
         raise ValidationError({"outcome": "Choose the outcome of the review"})
     if outcome in DECIDED_OUTCOMES and not has_perm(actor, Perm.DP_DECIDE):
         raise PermissionDenied("A manager must record a review that changes or stops the payments.")
-    problem = review_outcome_allowed(enough=clean["enough"], tests_met=clean["tests_met"], outcome=outcome)
+    failing = [name for name in ("appropriate", "enough", "tests_met") if clean[name] is False]
+    if failing and not has_perm(actor, Perm.DP_DECIDE):
+        raise PermissionDenied("A manager must record a review that finds the direct payments are not working.")
+    problem = review_outcome_allowed(
+        enough=clean["enough"], tests_met=clean["tests_met"], outcome=outcome, appropriate=clean["appropriate"]
+    )
     if problem:
         raise ValidationError({"outcome": problem})
     outcome_reasons = _clean_text(
@@ -619,8 +629,11 @@ def reminders_send(*, council, on: date | None = None) -> int:
                 Reminder.objects.create(
                     council=council, user=user, sent_on=on, subject=subject, body=body, items=len(lines)
                 )
+                send_mail(subject, body, None, [user.email])  # a failure takes the row back: tried again tomorrow
         except IntegrityError:
             continue  # already reminded today
-        send_mail(subject, body, None, [user.email])
+        except Exception:
+            logger.exception("Reminder to user %s could not be sent", user.pk)
+            continue
         sent += 1
     return sent

@@ -55,7 +55,12 @@ COUNCIL_RULE_EVENTS = ("restriction.added", "restriction.switched_on", "restrict
 def council_rules_changed(*, council, since: datetime) -> bool:
     """Whether the council changed what the rules check against since a time: then an incremental sweep looks at
     every agreement, as a full one does."""
-    return AuditEvent.objects.filter(council=council, created_at__gte=since, action__in=COUNCIL_RULE_EVENTS).exists()
+    if AuditEvent.objects.filter(council=council, created_at__gte=since, action__in=COUNCIL_RULE_EVENTS).exists():
+        return True
+    # A policy added earlier with a later date takes effect in between.
+    return CouncilPolicy.objects.filter(
+        council=council, effective_from__gt=timezone.localdate(since), effective_from__lte=timezone.localdate()
+    ).exists()
 
 
 def live_agreements(council):
@@ -210,14 +215,15 @@ def hits_for(*, council, agreement_ids: list[int], on: date) -> dict[int, list]:
                     due_days=policy.return_due_days,
                 )
             )
-        hits[agreement.pk].append(
-            rules.no_spending_finding(
-                last_spent_on=last_spent.get(agreement.pk),
-                first_paid_on=agreement.first_paid_on,
-                on=on,
-                weeks=policy.no_spending_weeks,
+        if agreement.status != AgreementStatus.SUSPENDED:  # no support is expected while the child is away
+            hits[agreement.pk].append(
+                rules.no_spending_finding(
+                    last_spent_on=last_spent.get(agreement.pk),
+                    first_paid_on=agreement.first_paid_on,
+                    on=on,
+                    weeks=policy.no_spending_weeks,
+                )
             )
-        )
         if lines[agreement.pk]:
             needed = sum(
                 (
@@ -271,7 +277,7 @@ def hits_for(*, council, agreement_ids: list[int], on: date) -> dict[int, list]:
 def review_triggers_for(*, council, on: date) -> dict[int, list]:
     """The reviews each live agreement needs, read in bulk: its first payment, the plan's next review (a child under
     5 sooner), each re-assessment and each change of provision since the agreement began (DOMAIN R18, R28, R29)."""
-    agreements = list(live_agreements(council).select_related("child"))
+    agreements = list(live_agreements(council).filter(stop_effective_on__isnull=True).select_related("child"))
     plans = {}
     for plan in (
         Plan.objects.filter(council=council, child_id__in=[a.child_id for a in agreements], issued_on__isnull=False)
@@ -281,11 +287,14 @@ def review_triggers_for(*, council, on: date) -> dict[int, list]:
     ):
         plans[plan.child_id] = plan
     events = defaultdict(list)
-    for child_id, action, after, created in AuditEvent.objects.filter(
+    budgets = {str(a.budget_id) for a in agreements}
+    for child_id, action, after, created, object_id in AuditEvent.objects.filter(
         council=council,
         child_id__in=[a.child_id for a in agreements],
         action__in=(*PROVISION_EVENTS, "plan.status_changed"),
-    ).values_list("child_id", "action", "after", "created_at"):
+    ).values_list("child_id", "action", "after", "created_at", "object_id"):
+        if action == "budget.recalculated" and object_id not in budgets:
+            continue  # another budget of the child (a draft): not the provision these payments buy
         if action == "plan.status_changed":
             if (after or {}).get("status") == PlanStatus.UNDER_REASSESSMENT:
                 events[child_id].append(("reassessment", timezone.localdate(created)))

@@ -12,7 +12,7 @@ the payments, see the agreement's reviews and (the recipient) ask for one; the r
 
 from typing import Annotated
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, UploadedFile
@@ -70,8 +70,17 @@ EVIDENCE_RESPONSES = private_file_responses("evidence", READ_PROBLEMS)
 # Finding the agreement, its findings and reviews
 
 
-def _finding(request: HttpRequest, child_id: int, agreement_id: int, finding_id: int):
+def _readable(request: HttpRequest, child_id: int, agreement_id: int) -> Agreement:
+    """The agreement, for reading its monitoring: staff who may see it, or in the family the person who holds the
+    payments (findings name statement lines and evidence, which are theirs, as the statements are)."""
     agreement = agreement_or_404(request, child_id, agreement_id)
+    if request.user.is_family and not services.keeps_records(request.user, agreement):
+        raise PermissionDenied("Only the person who holds the direct payments can see this.")
+    return agreement
+
+
+def _finding(request: HttpRequest, child_id: int, agreement_id: int, finding_id: int):
+    agreement = _readable(request, child_id, agreement_id)
     return selectors.finding_get(agreement=agreement, pk=finding_id)
 
 
@@ -98,7 +107,7 @@ def list_agreement_findings(
     status=open lists those not yet closed (open, raised or answered); any other status lists that one. Families
     see every finding about their child's agreement."""
     require_perm(request, *READ)
-    agreement = agreement_or_404(request, child_id, agreement_id)
+    agreement = _readable(request, child_id, agreement_id)
     found = selectors.findings_of(agreement=agreement).select_related("agreement__child")
     if status == FindingStatus.OPEN:
         return found.filter(status__in=OPEN_FINDING_STATUSES)
@@ -301,7 +310,7 @@ def list_agreement_reviews(request: HttpRequest, child_id: int, agreement_id: in
     review, or (a request from the recipient) declined, each with the letter sent. Families see them too; the answers
     and progress of one review are the council's (GET .../reviews/{review_id})."""
     require_perm(request, *READ)
-    agreement = agreement_or_404(request, child_id, agreement_id)
+    agreement = _readable(request, child_id, agreement_id)
     return selectors.reviews_of(agreement=agreement).select_related("agreement__child")
 
 

@@ -116,7 +116,7 @@ def neighbour(api_as, make_user, council):
 
 @pytest.fixture
 def carer(api_as, make_user, funded):
-    """A carer linked to the child who does not hold the payments: may look, may not answer."""
+    """A carer linked to the child who does not hold the payments: sees neither findings nor reviews."""
     user = make_user(Role.PARENT_CARER, email="carer@example.test")
     ContactFactory(child=funded.child, full_name="Pat Carer", relationship=Relationship.CARER, user=user)
     return api_as(user)
@@ -299,11 +299,13 @@ def test_a_bad_answer_is_refused_and_nothing_changes(family, raised, data):
     assert fresh(raised).status == FindingStatus.RAISED
 
 
-def test_only_the_person_who_holds_the_payments_answers(api, carer, raised):
+def test_only_the_person_who_holds_the_payments_sees_and_answers(api, carer, raised):
+    """Findings name statement lines and evidence, which are the record keeper's, as the statements are."""
     url = findings_of(raised.agreement, f"/{raised.pk}")
     before = state()
 
-    assert carer.get(url).status_code == 200
+    problem_of(carer.get(url), 403)
+    problem_of(carer.get(findings_of(raised.agreement)), 403)
     problem_of(upload(carer, url + "/answer", {"text": "It was fine."}), 403)
     problem_of(upload(api, url + "/answer", {"text": "It was fine."}), 403)
     assert state() == before

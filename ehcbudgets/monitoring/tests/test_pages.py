@@ -299,3 +299,73 @@ def test_an_incremental_check_after_a_new_restriction_looks_at_every_agreement(o
     offer_services.restriction_add(actor=admin, council=funded.council, text="Alcohol", keywords="pub, wine")
     second = services.sweep_start(actor=officer, council=funded.council, kind="incremental")
     assert (second.total, second.summary) == (1, {"not_allowed": 1})
+
+
+def test_a_carer_who_does_not_hold_the_payments_cannot_see_the_findings(client, make_user, finding, funded):
+    """Findings name statement lines and evidence, which are the record keeper's."""
+    from ehcbudgets.people.tests.factories import ContactFactory
+
+    carer = make_user(Role.PARENT_CARER)
+    ContactFactory(child=funded.child, user=carer)
+    client.force_login(carer)
+    assert client.get(reverse("family_monitoring:overview", args=[funded.child_id, funded.pk])).status_code == 403
+    assert client.get(reverse("family_monitoring:finding", args=_args(funded, finding))).status_code == 403
+
+
+def test_a_review_of_payments_that_have_stopped_leaves_the_queue(client, officer, review, funded, manager):
+    """R18, R22: once a stop is decided there is nothing left to review; the review no longer waits in the queue."""
+    from ehcbudgets.monitoring import selectors
+    from ehcbudgets.payments import services as payment_services
+
+    DpReview.objects.filter(pk=review.pk).update(due_on=TODAY)
+    assert [i.kind for i in selectors.work_items(user=officer)] == ["review"]
+    payment_services.agreement_stop(
+        actor=manager, agreement=funded, ground="not_used_for_provision", reasons="The support is not happening."
+    )
+    assert [i.kind for i in selectors.work_items(user=officer)] == []
+
+
+def test_an_evidence_file_named_only_with_symbols_downloads_under_a_plain_name(client, parent_user, finding, funded):
+    from ehcbudgets.monitoring.models import FindingNote
+
+    note = FindingNote(
+        council=funded.council,
+        finding=finding,
+        author=parent_user,
+        from_family=True,
+        text="Receipt",
+        content_type="application/pdf",
+        original_name="€€",
+        size=len(PDF_BYTES),
+    )
+    from django.core.files.base import ContentFile
+
+    note.file.save("evidence", ContentFile(PDF_BYTES), save=True)
+    client.force_login(parent_user)
+    response = client.get(reverse("family_monitoring:evidence", args=[*_args(funded, finding), note.pk]))
+    assert response.status_code == 200 and 'filename="evidence"' in response["Content-Disposition"]
+
+
+def test_an_email_that_fails_is_tried_again_next_time_and_the_others_still_go(
+    officer, manager, review, funded, monkeypatch, mailoutbox
+):
+    """A reminder that cannot be sent leaves no record of being sent, and stops nobody else's."""
+    from django.core import mail
+
+    from ehcbudgets.monitoring.models import Reminder
+
+    DpReview.objects.filter(pk=review.pk).update(due_on=date(2026, 4, 30))
+
+    def send(subject, body, sender, to):
+        if to == [officer.email]:
+            raise OSError("The mail server refused the address")
+        return mail.send_mail(subject, body, sender, to)
+
+    with monkeypatch.context() as patched:
+        patched.setattr("ehcbudgets.monitoring.services.send_mail", send)
+        sent = services.reminders_send(council=funded.council)
+    assert [manager.email] in [m.to for m in mailoutbox] and [officer.email] not in [m.to for m in mailoutbox]
+    assert sent == len(mailoutbox)
+    assert not Reminder.objects.filter(user=officer).exists()
+    assert services.reminders_send(council=funded.council) == 1  # the officer's, the next time the job runs
+    assert mailoutbox[-1].to == [officer.email]

@@ -219,6 +219,23 @@ def test_a_review_recorded_while_a_request_waits_answers_the_request_in_its_lett
     assert "This review answers your request for a review of 1 May 2026" in recorded.letter.body_html
 
 
+@pytest.mark.parametrize("question", ["appropriate", "enough", "tests_met"])
+def test_a_review_finding_the_payments_are_not_working_needs_a_manager(review, officer, question):
+    """R17, R22: an officer cannot close such a review with an outcome that leaves the payments as they are."""
+    answers = all_yes(**{question: False, f"{question}_note": "Not working."})
+    with pytest.raises(PermissionDenied, match="manager"):
+        record(officer, review, "change_recipient", answers=answers)
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.DUE
+
+
+def test_payments_no_longer_the_right_way_must_stop_or_go_to_someone_else(review, manager):
+    """R22: a review that finds direct payments are no longer appropriate cannot simply continue them."""
+    answers = all_yes(appropriate=False, appropriate_note="The provision cannot be bought this way now.")
+    with pytest.raises(ValidationError, match="no longer the right way"):
+        record(manager, review, "continue", answers=answers)
+
+
 # The council declines a request (DOMAIN R18) ----------------------------------------------------------------------
 
 
@@ -346,10 +363,10 @@ def test_a_no_needs_a_note_saying_why(review, officer, question):
 
 
 @pytest.mark.parametrize("question", QUESTIONS)
-def test_a_no_with_a_note_is_recorded(review, officer, question):
+def test_a_no_with_a_note_is_recorded(review, manager, question):
     """With a note, a "no" is accepted and kept (R19)."""
     answers = all_yes(**{question: False, f"{question}_note": "  Said why.  "})
-    recorded = record(officer, review, "change_recipient", answers=answers)
+    recorded = record(manager, review, "change_recipient", answers=answers)
     recorded.refresh_from_db()
     assert (getattr(recorded, question), getattr(recorded, f"{question}_note")) == (False, "Said why.")
 

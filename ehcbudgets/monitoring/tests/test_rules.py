@@ -510,15 +510,15 @@ def test_plan_review_joins_the_reviews_from_the_lookahead_before_it_is_due(plan_
     assert found == ([rules.Trigger(ReviewTrigger.PLAN_REVIEW, plan_due.isoformat(), plan_due)] if listed else [])
 
 
-def test_each_reassessment_and_change_of_provision_is_one_review_due_that_day():
-    """Each re-assessment and each change of provision starts a review, once per day however often the day is given
-    (DOMAIN R18)."""
+def test_each_reassessment_and_change_of_provision_is_one_review_due_4_weeks_later():
+    """Each re-assessment and each change of provision starts a review due within 4 weeks, once per day however
+    often the day is given (DOMAIN R18)."""
     june, july = date(2026, 6, 3), date(2026, 7, 9)
     found = triggers(reassessments=[july, june, july], provision_changes=[june, june])
     assert found == [
-        rules.Trigger(ReviewTrigger.REASSESSMENT, "2026-06-03", june),
-        rules.Trigger(ReviewTrigger.REASSESSMENT, "2026-07-09", july),
-        rules.Trigger(ReviewTrigger.PROVISION_CHANGE, "2026-06-03", june),
+        rules.Trigger(ReviewTrigger.REASSESSMENT, "2026-06-03", date(2026, 7, 1)),
+        rules.Trigger(ReviewTrigger.REASSESSMENT, "2026-07-09", date(2026, 8, 6)),
+        rules.Trigger(ReviewTrigger.PROVISION_CHANGE, "2026-06-03", date(2026, 7, 1)),
     ]
 
 

@@ -735,7 +735,7 @@ def test_a_reassessment_after_the_agreement_began_adds_a_review(funded, officer,
     plan = final_plan(funded, date(2025, 9, 1))
     plan_services.plan_set_status(actor=officer, plan=plan, status=PlanStatus.UNDER_REASSESSMENT)
     first = sweep(officer, council)
-    assert (ReviewTrigger.REASSESSMENT, "2026-05-01", TODAY) in reviews(funded)
+    assert (ReviewTrigger.REASSESSMENT, "2026-05-01", date(2026, 5, 29)) in reviews(funded)
     assert first.reviews_added == 2  # with the first review
     assert sweep(officer, council).reviews_added == 0
 
@@ -767,7 +767,7 @@ def test_a_change_of_provision_after_consent_adds_a_review(funded, officer, coun
     on_day(date(2026, 5, 4))
     provision_event(funded, action)
     sweep(officer, council)
-    assert (ReviewTrigger.PROVISION_CHANGE, "2026-05-04", date(2026, 5, 4)) in reviews(funded)
+    assert (ReviewTrigger.PROVISION_CHANGE, "2026-05-04", date(2026, 6, 1)) in reviews(funded)
     assert sweep(officer, council).reviews_added == 0
 
 
@@ -779,7 +779,7 @@ def test_a_change_of_provision_is_dated_by_the_day_in_england(funded, officer, c
     on_day(date(2026, 5, 4))
     sweep(officer, council)
     assert [r for r in reviews(funded) if r[0] == ReviewTrigger.PROVISION_CHANGE] == [
-        (ReviewTrigger.PROVISION_CHANGE, "2026-05-04", date(2026, 5, 4))
+        (ReviewTrigger.PROVISION_CHANGE, "2026-05-04", date(2026, 6, 1))
     ]
 
 
