@@ -16,7 +16,6 @@ from ehcbudgets.core.dates import format_date, today
 from ehcbudgets.councils.selectors import policy_in_force
 from ehcbudgets.payments.models import Agreement, PaymentRun, RunStatus
 from ehcbudgets.people.selectors import children_visible_to
-from ehcbudgets.spending import selectors as spending_selectors
 from ehcbudgets.spending.models import EvidenceRequest, MonitoringReturn, ReturnStatus
 
 from . import rules, sweeps
@@ -73,11 +72,6 @@ def review_get(*, agreement: Agreement, pk: int) -> DpReview:
     )
     review.agreement = agreement
     return review
-
-
-def open_review(*, agreement: Agreement) -> DpReview | None:
-    """The review due soonest, if any."""
-    return reviews_of(agreement=agreement).filter(status=ReviewStatus.DUE).order_by("due_on", "pk").first()
 
 
 # The work queue -----------------------------------------------------------------------------------------------------
@@ -268,33 +262,39 @@ def work_queue(*, user, kind: str = "", overdue_only: bool = False, sort: str = 
 # Reminders ----------------------------------------------------------------------------------------------------------
 
 
-def _family_lines(user, agreements: list[Agreement], on: date) -> list[str]:
+def _family_lines(agreements: list[Agreement], on: date, due_days: int, policies) -> list[str]:
+    """What a family has due within a week or overdue, read for all their agreements at once: returns not yet sent,
+    evidence asked for, findings raised with them (DOMAIN R31)."""
+    ids = [a.pk for a in agreements]
+    soon = on + timedelta(days=FAMILY_SOON_DAYS)
+    sent = set(
+        MonitoringReturn.objects.filter(agreement_id__in=ids)
+        .exclude(status=ReturnStatus.DRAFT)
+        .values_list("agreement_id", "period_start")
+    )
+    asked = EvidenceRequest.objects.filter(agreement_id__in=ids, answered_on__isnull=True, due_on__lte=soon)
+    raised = Finding.objects.filter(agreement_id__in=ids, status=FindingStatus.RAISED)
+    child = {a.pk: a.child.first_name for a in agreements}
     lines = []
-    policy_cache = {}
     for agreement in agreements:
-        child = agreement.child.first_name
-        policy = policy_cache.setdefault(agreement.council_id, policy_in_force(council=agreement.council, on=on))
-        for row in spending_selectors.returns_due(agreement=agreement, on=on):
-            if row["return"] is not None and row["return"].status != ReturnStatus.DRAFT:
-                continue
-            due = rules.return_due_on(period_end=row["end"], due_days=policy.return_due_days)
-            if due <= on + timedelta(days=FAMILY_SOON_DAYS):
+        for start, end in sweeps.return_periods_of(agreement, policies):
+            due = rules.return_due_on(period_end=end, due_days=due_days)
+            if end < on and (agreement.pk, start) not in sent and due <= soon:
                 state = "was due" if due < on else "is due"
                 lines.append(
-                    f"{child}'s monitoring return for {format_date(row['start'])} to {format_date(row['end'])} "
+                    f"{child[agreement.pk]}'s monitoring return for {format_date(start)} to {format_date(end)} "
                     f"{state} on {format_date(due)}"
                 )
-        for request in EvidenceRequest.objects.filter(
-            agreement=agreement, answered_on__isnull=True, due_on__lte=on + timedelta(days=FAMILY_SOON_DAYS)
-        ):
-            lines.append(
-                f"The council asked about {child}'s direct payments: please answer by {format_date(request.due_on)}"
-            )
-        for finding in Finding.objects.filter(agreement=agreement, status=FindingStatus.RAISED):
-            lines.append(
-                f"The council asked about {finding.get_rule_display().lower()} on {child}'s direct payments: please "
-                f"answer by {format_date(finding.answer_due_on)}"
-            )
+    for request in asked:
+        lines.append(
+            f"The council asked about {child[request.agreement_id]}'s direct payments: please answer by "
+            f"{format_date(request.due_on)}"
+        )
+    for finding in raised:
+        lines.append(
+            f"The council asked about {finding.get_rule_display().lower()} on {child[finding.agreement_id]}'s direct "
+            f"payments: please answer by {format_date(finding.answer_due_on)}"
+        )
     return lines
 
 
@@ -313,8 +313,10 @@ def reminders_due(*, council, on: date) -> list[tuple[User, str, list[str]]]:
         keeper = agreement.managed_by if agreement.managed_by_id else agreement.recipient
         if keeper.user_id:
             family.setdefault(keeper.user_id, []).append(agreement)
+    due_days = policy_in_force(council=council, on=on).return_due_days
+    policies = sweeps.council_policies(council)
     for user in User.objects.filter(pk__in=family, is_active=True):
-        lines = _family_lines(user, family[user.pk], on)
+        lines = _family_lines(family[user.pk], on, due_days, policies)
         if lines:
             due.append((user, "Things to send for your direct payments", lines))
     return due

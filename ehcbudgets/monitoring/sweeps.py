@@ -68,7 +68,8 @@ def live_agreements(council):
     return Agreement.objects.filter(council=council, status__in=LIVE)
 
 
-def _policies(council) -> list[CouncilPolicy]:
+def council_policies(council) -> list[CouncilPolicy]:
+    """The council's dated policies, newest first, read once for a sweep or a day's reminders."""
     return list(CouncilPolicy.objects.filter(council=council).order_by("-effective_from"))
 
 
@@ -76,6 +77,11 @@ def _policy_on(policies: list[CouncilPolicy], council, on: date) -> CouncilPolic
     """The policy in force on a day, from the council's policies read once (the defaults when none is recorded)."""
     found = next((p for p in policies if p.effective_from <= on), None)
     return found or CouncilPolicy(council=council, effective_from=on)  # the defaults, as policy_in_force gives them
+
+
+def return_periods_of(agreement: Agreement, policies) -> list[tuple[date, date]]:
+    """An agreement's return periods, at the frequency of the policy in force when it began (no query)."""
+    return _return_periods(agreement, policies, agreement.council)
 
 
 def _return_periods(agreement: Agreement, policies, council) -> list[tuple[date, date]]:
@@ -118,7 +124,7 @@ def changed_since(*, council, since: datetime, on: date) -> set[int]:
     ids |= set(live.filter(child_id__in=children).values_list("pk", flat=True))
     # Dated rules reached since the last sweep, with nothing having changed.
     policy = policy_in_force(council=council, on=on)
-    policies = _policies(council)
+    policies = council_policies(council)
     last_spent = dict(
         SpendingRecord.objects.filter(council=council, withdrawn=False, agreement__status__in=LIVE)
         .values("agreement_id")
@@ -140,7 +146,7 @@ def hits_for(*, council, agreement_ids: list[int], on: date) -> dict[int, list]:
     """Every rule's hits for a batch of agreements, read in a fixed number of queries. Records are checked from a time
     in an incremental sweep (older ones were checked before), all of them in a full sweep."""
     policy = policy_in_force(council=council, on=on)
-    policies = _policies(council)
+    policies = council_policies(council)
     agreements = list(Agreement.objects.filter(council=council, pk__in=agreement_ids).order_by("pk"))
     hits: dict[int, list] = defaultdict(list)
     if not agreements:
@@ -300,7 +306,7 @@ def review_triggers_for(*, council, on: date) -> dict[int, list]:
                 events[child_id].append(("reassessment", timezone.localdate(created)))
         else:
             events[child_id].append(("provision", timezone.localdate(created)))
-    policies = _policies(council)
+    policies = council_policies(council)
     found = {}
     for agreement in agreements:
         plan = plans.get(agreement.child_id)
