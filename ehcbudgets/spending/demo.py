@@ -82,8 +82,12 @@ def _rows(agreement: Agreement, start: date, end: date, rng: random.Random) -> l
 
 
 def statement_for(agreement: Agreement, start: date, end: date, seed: int = 2026) -> tuple[bytes, list[DemoRow]]:
-    """A CSV statement (the generic layout) of the agreement's account from `start` to `end`, and the truth of it."""
-    rows = _rows(agreement, start, end, random.Random(f"{seed}-{agreement.pk}-{start}"))
+    """A CSV statement (the generic layout) of the agreement's account from `start` to `end`, and the truth of it.
+
+    The draws follow the agreement's council and child, never its database id: ids differ between databases and test
+    runs, and the statements (so the measured linking accuracy) must not."""
+    rng = random.Random(f"{seed}-{agreement.council.code}-{agreement.child}-{start}")
+    rows = _rows(agreement, start, end, rng)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["Date", "Description", "Amount", "Balance"])

@@ -13,6 +13,10 @@ from ehcbudgets.payments.services import recipient_account
 from ehcbudgets.spending.management.commands.linking_accuracy import measure
 from ehcbudgets.spending.models import MonitoringReturn, ReturnStatus, SpendingRecord
 
+# The marker makes pytest-django create the test database even when this module runs alone: without it the module's
+# own fixture would read and write the development database.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
