@@ -4,7 +4,7 @@ see; the work queue; and who is due a reminder today."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -14,12 +14,12 @@ from ehcbudgets.accounts.permissions import Perm, has_perm
 from ehcbudgets.budgets.models import Budget, BudgetRequest, BudgetStatus, RequestStatus
 from ehcbudgets.core.dates import format_date, today
 from ehcbudgets.councils.selectors import policy_in_force
-from ehcbudgets.payments.models import Agreement, PaymentRun, RunStatus
+from ehcbudgets.payments.models import Agreement, AgreementChange, ChangeKind, PaymentRun, RunStatus
 from ehcbudgets.people.selectors import children_visible_to
 from ehcbudgets.spending.models import EvidenceRequest, MonitoringReturn, ReturnStatus
 
 from . import rules, sweeps
-from .models import OPEN_FINDING_STATUSES, DpReview, Finding, FindingStatus, ReviewStatus, Sweep
+from .models import OPEN_FINDING_STATUSES, DpReview, Finding, FindingStatus, ReviewOutcome, ReviewStatus, Sweep
 
 #: Reviews show in the queue this many days before they are due.
 REVIEW_SOON_DAYS = 28
@@ -94,6 +94,7 @@ class WorkItem:
 
 KINDS = {
     "review": "Reviews due",
+    "recipient": "Recipient changes to make",
     "finding": "Findings open",
     "request": "Requests past their decision target",
     "approval": "Decisions awaiting approval",
@@ -108,8 +109,10 @@ def _agreement_args(agreement) -> list[int]:
 
 def work_items(*, user, on: date | None = None) -> list[WorkItem]:
     """The work waiting for a member of staff, of the kinds their role can act on, scoped to the children they may see
-    (DOMAIN R18, R31, R35): reviews due within 4 weeks or overdue, open findings by age, budget requests past their
-    decision target, budgets awaiting approval, returns awaiting checking, payment runs awaiting approval."""
+    (DOMAIN R18, R20, R31, R35): reviews due within 4 weeks or overdue, new recipients a review decided on and not yet
+    set up, open findings by age, budget requests past their decision target (for those who decide budgets, only
+    while no budget for them awaits approval: that is listed instead), budgets awaiting approval, returns awaiting
+    checking, payment runs awaiting approval."""
     on = on or today()
     if not getattr(user, "is_council_staff", False) or not has_perm(user, Perm.WORK_QUEUE):
         return []
@@ -141,6 +144,21 @@ def work_items(*, user, on: date | None = None) -> list[WorkItem]:
                 )
             )
         wait = policy.evidence_deadline_days
+        for review in recipient_changes_pending(council_id=council_id, children=children):
+            agreement = review.agreement
+            items.append(
+                WorkItem(
+                    "recipient",
+                    KINDS["recipient"],
+                    agreement.child.full_name,
+                    "The review found the payments need a new recipient",
+                    review.recorded_on,
+                    "Review recorded",
+                    (on - review.recorded_on).days > wait,
+                    (on - review.recorded_on).days,
+                    reverse("payments:change_recipient", args=_agreement_args(agreement)),
+                )
+            )
         for finding in Finding.objects.filter(
             council_id=council_id, status__in=OPEN_FINDING_STATUSES, agreement__child__in=children
         ).select_related("agreement__child"):
@@ -182,9 +200,12 @@ def work_items(*, user, on: date | None = None) -> list[WorkItem]:
                 )
             )
     if has_perm(user, Perm.BUDGET_PREPARE):
-        for request in BudgetRequest.objects.filter(
+        late = BudgetRequest.objects.filter(
             council_id=council_id, status=RequestStatus.OPEN, child__in=children, decision_due_on__lt=on
-        ).select_related("child"):
+        )
+        if has_perm(user, Perm.BUDGET_DECIDE):  # listed once, as the approval it waits for
+            late = late.exclude(budgets__status=BudgetStatus.AWAITING_APPROVAL)
+        for request in late.select_related("child"):
             items.append(
                 WorkItem(
                     "request",
@@ -233,6 +254,31 @@ def work_items(*, user, on: date | None = None) -> list[WorkItem]:
                 )
             )
     return items
+
+
+def recipient_changes_pending(*, council_id, children) -> QuerySet[DpReview]:
+    """Reviews that decided the payments need a new recipient (DOMAIN R20) where no change of recipient has been made
+    since: the review is recorded at once and the officer sets the new recipient up next, so the queue keeps it until
+    they do, or the payments stop."""
+    changed_since = AgreementChange.objects.filter(
+        agreement=OuterRef("agreement"),
+        kind=ChangeKind.CHANGE_RECIPIENT,
+        withdrawn=False,
+        notice_on__gte=OuterRef("recorded_on"),
+    )
+    return (
+        DpReview.objects.filter(
+            council_id=council_id,
+            status=ReviewStatus.RECORDED,
+            outcome=ReviewOutcome.CHANGE_RECIPIENT,
+            change__isnull=True,
+            agreement__status__in=sweeps.LIVE,
+            agreement__stop_effective_on__isnull=True,
+            agreement__child__in=children,
+        )
+        .exclude(Exists(changed_since))
+        .select_related("agreement__child")
+    )
 
 
 SORTS = {

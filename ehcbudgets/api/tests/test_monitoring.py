@@ -760,7 +760,15 @@ def test_the_work_queue_counts_each_kind_and_lists_the_oldest_first(api, finding
 
     counts = {row["kind"]: (row["all"], row["overdue"]) for row in body["counts"]}
     assert (counts["finding"], counts["review"], counts["return"]) == ((1, 1), (1, 0), (0, 0))
-    assert {row["kind"] for row in body["counts"]} == {"review", "finding", "request", "approval", "return", "run"}
+    assert {row["kind"] for row in body["counts"]} == {
+        "review",
+        "recipient",
+        "finding",
+        "request",
+        "approval",
+        "return",
+        "run",
+    }
     assert (body["total"], body["overdue"], body["count"], body["page"], body["page_size"]) == (2, 1, 2, 1, 25)
     assert [(i["kind"], i["overdue"], i["age_days"], i["date"], i["url"]) for i in body["items"]] == [
         ("finding", True, 92, "2026-05-01", finding_url),

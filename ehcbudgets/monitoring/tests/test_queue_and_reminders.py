@@ -16,6 +16,7 @@ from django.urls import resolve
 
 from ehcbudgets.accounts.models import Role
 from ehcbudgets.budgets import services as budget_services
+from ehcbudgets.budgets.models import Budget, BudgetStatus
 from ehcbudgets.budgets.tests.conftest import PERIOD_START
 from ehcbudgets.monitoring import selectors, services
 from ehcbudgets.monitoring.models import (
@@ -166,6 +167,7 @@ def test_an_officer_sees_reviews_findings_returns_and_requests_with_their_counts
     counts = {key: (value["all"], value["overdue"]) for key, value in found["counts"].items()}
     assert counts == {
         "review": (3, 1),
+        "recipient": (0, 0),
         "finding": (4, 2),
         "return": (2, 1),
         "request": (1, 1),
@@ -237,11 +239,24 @@ def test_a_request_is_listed_only_once_past_its_decision_target(queue, officer):
 
 
 def test_a_manager_also_sees_budgets_awaiting_approval(queue, manager):
-    """Managers decide budgets: their queue adds those waiting for approval to the officer's kinds (DOMAIN R35)."""
+    """Managers decide budgets: their queue adds those waiting for approval to the officer's kinds (DOMAIN R35).
+    Zac's late request waits for that approval, so it is listed once, as the approval, overdue."""
     items = selectors.work_items(user=manager)
-    assert kinds(items) == {"review", "finding", "return", "request", "approval"}
+    assert kinds(items) == {"review", "finding", "return", "approval"}
     (approval,) = [i for i in items if i.kind == "approval"]
     assert (approval.child, approval.date, approval.overdue) == ("Zac Zephyr", TODAY, True)
+    assert [i.child for i in items if i.child == "Zac Zephyr"] == ["Zac Zephyr"]
+
+
+def test_a_managers_late_request_without_a_budget_awaiting_approval_is_still_listed(queue, manager, officer):
+    """Once the budget goes back to the officer, the manager's queue shows the late request again (DOMAIN R35)."""
+    Budget.objects.filter(pk=queue.budget.pk).update(status=BudgetStatus.DRAFT)
+    assert [(i.kind, i.child) for i in selectors.work_items(user=manager) if i.child == "Zac Zephyr"] == [
+        ("request", "Zac Zephyr")
+    ]
+    assert [(i.kind, i.child) for i in selectors.work_items(user=officer) if i.child == "Zac Zephyr"] == [
+        ("request", "Zac Zephyr")
+    ]
 
 
 def test_finance_sees_only_payment_runs(queue, finance):
@@ -290,6 +305,92 @@ def test_work_prepared_just_after_midnight_is_dated_by_the_day_in_england(
     (approval,) = [i for i in selectors.work_items(user=manager) if i.kind == "approval"]
     assert (run.date, run.age_days) == (date(2026, 5, 4), 0)
     assert (approval.date, approval.age_days) == (date(2026, 5, 4), 0)
+
+
+# A new recipient a review decided on -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def needs_recipient(funded, officer):
+    """A review of the standard agreement recorded today as "change the recipient", with nobody named yet."""
+    from ehcbudgets.monitoring.tests.test_reviews import make_review, record
+
+    return record(officer, make_review(funded), "change_recipient")
+
+
+def recipient_items(user, on=TODAY):
+    return [i for i in selectors.work_items(user=user, on=on) if i.kind == "recipient"]
+
+
+def test_a_review_deciding_on_a_new_recipient_stays_in_the_queue_until_the_change_is_made(
+    needs_recipient, officer, case
+):
+    """The review is recorded at once; the queue keeps the change the officer must still make, linked to the
+    change-of-recipient page, until the new recipient is set up (DOMAIN R20)."""
+    from ehcbudgets.budgets.tests.conftest import ASSESSED_ON, nominee_of
+    from ehcbudgets.payments.tests.test_agreements import CARD
+
+    agreement = needs_recipient.agreement
+    (item,) = recipient_items(officer)
+    assert (item.date, item.date_label, item.overdue, item.age_days) == (TODAY, "Review recorded", False, 0)
+    assert item.url == f"/cases/{agreement.child_id}/direct-payments/{agreement.pk}/recipient/"
+    assert resolve(item.url).view_name == "payments:change_recipient"
+    nominee = nominee_of(case.child, nominated_in_writing_on=ASSESSED_ON, nominee_consent_on=ASSESSED_ON)
+    payment_services.agreement_change_recipient(
+        actor=officer, agreement=agreement, new_recipient=nominee, reasons="The review found this.", **CARD
+    )
+    assert recipient_items(officer) == []
+
+
+def test_a_new_recipient_waiting_is_overdue_after_the_councils_evidence_deadline(needs_recipient, officer):
+    """Overdue once more than the council's 28 days have passed since the review: not on the 28th day, on the 29th
+    (DOMAIN R20)."""
+    assert [i.overdue for i in recipient_items(officer, on=TODAY + 27 * DAY)] == [False]
+    assert [i.overdue for i in recipient_items(officer, on=TODAY + 28 * DAY)] == [False]
+    assert [(i.overdue, i.age_days) for i in recipient_items(officer, on=TODAY + 29 * DAY)] == [(True, 29)]
+
+
+def test_a_change_of_recipient_before_the_review_does_not_count(needs_recipient, officer):
+    """Only a change made on or after the day of the review ends the item; an earlier one, or one taken back after a
+    reconsideration, does not (DOMAIN R20)."""
+    from ehcbudgets.payments.models import AgreementChange, ChangeKind
+
+    agreement = needs_recipient.agreement
+    fields = {"council": agreement.council, "agreement": agreement, "kind": ChangeKind.CHANGE_RECIPIENT}
+    AgreementChange.objects.create(**fields, reasons="Earlier", notice_on=TODAY - DAY, effective_on=TODAY - DAY)
+    AgreementChange.objects.create(**fields, reasons="Undone", notice_on=TODAY, effective_on=TODAY, withdrawn=True)
+    assert len(recipient_items(officer)) == 1
+    AgreementChange.objects.create(**fields, reasons="Made", notice_on=TODAY, effective_on=TODAY)
+    assert recipient_items(officer) == []
+
+
+def test_a_new_recipient_is_no_longer_needed_once_the_payments_stop(needs_recipient, officer):
+    """Stopping payments ends the work: nobody receives them (DOMAIN R22)."""
+    from ehcbudgets.payments.models import Agreement
+
+    Agreement.objects.filter(pk=needs_recipient.agreement_id).update(stop_effective_on=TODAY + 40 * DAY)
+    assert recipient_items(officer) == []
+
+
+def test_a_review_naming_the_new_recipient_leaves_nothing_to_do(funded, officer, case):
+    """A change of recipient made in the review itself is done: nothing waits (DOMAIN R20)."""
+    from ehcbudgets.budgets.tests.conftest import ASSESSED_ON, nominee_of
+    from ehcbudgets.monitoring.tests.test_reviews import make_review, record
+    from ehcbudgets.payments.tests.test_agreements import CARD
+
+    nominee = nominee_of(case.child, nominated_in_writing_on=ASSESSED_ON, nominee_consent_on=ASSESSED_ON)
+    record(officer, make_review(funded), "change_recipient", new_recipient=nominee, **CARD)
+    assert recipient_items(officer) == []
+
+
+def test_only_staff_who_manage_direct_payments_in_the_council_see_a_new_recipient_waiting(
+    needs_recipient, manager, finance, make_user, other_council
+):
+    """Managers see it as officers do; finance and another council's staff do not (DOMAIN R20)."""
+    assert len(recipient_items(manager)) == 1
+    assert recipient_items(finance) == []
+    for role in (Role.CASE_OFFICER, Role.TEAM_MANAGER):
+        assert recipient_items(make_user(role, council=other_council)) == []
 
 
 # Scoping ------------------------------------------------------------------------------------------------------------
@@ -362,10 +463,19 @@ def test_the_queue_sorts_by_child(queue, officer):
 
 
 def test_the_queue_sorts_by_kind(queue, manager):
-    """By kind: reviews, findings, requests, approvals, returns, in that order."""
+    """By kind: reviews, recipient changes, findings, requests, approvals, returns, in that order."""
+    review(
+        queue.agreement,
+        TODAY - 40 * DAY,
+        "decided",
+        status=ReviewStatus.RECORDED,
+        outcome="change_recipient",
+        outcome_reasons="The parent asked the council to pay their nominee.",
+        recorded_on=TODAY - DAY,
+    )
     items = selectors.work_queue(user=manager, sort="kind")["items"]
     order = [i.kind for i in items]
-    assert order == ["review"] * 3 + ["finding"] * 4 + ["request", "approval"] + ["return"] * 2
+    assert order == ["review"] * 3 + ["recipient"] + ["finding"] * 4 + ["approval"] + ["return"] * 2
 
 
 def test_an_unknown_sort_falls_back_to_oldest_first(queue, officer):
@@ -376,12 +486,13 @@ def test_an_unknown_sort_falls_back_to_oldest_first(queue, officer):
 # Links --------------------------------------------------------------------------------------------------------------
 
 
-def test_each_item_links_to_the_page_where_it_is_done(queue, manager, finance):
+def test_each_item_links_to_the_page_where_it_is_done(queue, manager, officer, finance):
     """Reviews and findings link to their monitoring pages, returns to the spending page, requests and budgets to
     the budget pages, runs to the finance page; every link resolves."""
     child, pk = queue.agreement.child_id, queue.agreement.pk
     zac = queue.zac.child.pk
     urls = {(i.kind, i.url) for i in selectors.work_items(user=manager)}
+    urls |= {(i.kind, i.url) for i in selectors.work_items(user=officer)}
     expected = {
         *(
             ("review", f"/cases/{child}/direct-payments/{pk}/reviews/{r.pk}/")
