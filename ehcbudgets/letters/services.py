@@ -5,12 +5,12 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ehcbudgets.audit.services import audit_record
+from ehcbudgets.core.files import orphan_files_sweep
 
 from .models import Letter, LetterKind
 from .pdf import html_to_pdf
@@ -102,32 +102,8 @@ def _delete_file(name: str, *, storage) -> None:
 
 
 def letter_files_sweep(*, older_than: timedelta = timedelta(hours=1), dry_run: bool = False) -> list[str]:
-    """Remove PDFs under letters/ that no letter points at, written more than `older_than` ago; returns their names.
-
-    Files and the database cannot share a transaction: a letter whose transaction rolled back after its PDF was written
-    leaves the file behind. The age limit keeps the sweep away from letters whose transaction is still open.
-    """
-    cutoff = timezone.now() - older_than
-    removed = []
-    for folder, names in _folders(default_storage, "letters"):
-        paths = [f"{folder}/{name}" for name in names]
-        for start in range(0, len(paths), 500):
-            batch = paths[start : start + 500]
-            kept = set(Letter.objects.filter(pdf__in=batch).values_list("pdf", flat=True))
-            for path in batch:
-                if path not in kept and default_storage.get_modified_time(path) < cutoff:
-                    if not dry_run:
-                        default_storage.delete(path)
-                    removed.append(path)
-    return removed
-
-
-def _folders(storage, folder: str):
-    """Each folder under `folder` (itself included) with the names of the files directly in it."""
-    if not storage.exists(folder):
-        return
-    subfolders, files = storage.listdir(folder)
-    if files:
-        yield folder, files
-    for sub in subfolders:
-        yield from _folders(storage, f"{folder}/{sub}")
+    """Remove PDFs under letters/ that no letter points at, written more than `older_than` ago; returns their names
+    (`core.files.orphan_files_sweep`)."""
+    return orphan_files_sweep(
+        folder="letters", model="letters.Letter", field="pdf", older_than=older_than, dry_run=dry_run
+    )

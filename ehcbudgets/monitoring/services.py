@@ -281,19 +281,19 @@ def finding_answer(*, actor, finding: Finding, text: str, upload=None) -> Findin
         _store_evidence(note, upload)
     try:
         note.save()
+        finding.status, finding.answered_on = FindingStatus.ANSWERED, today()
+        finding.save(update_fields=["status", "answered_on", "updated_at"])
+        _audit(
+            actor,
+            "finding.answered",
+            finding,
+            finding.agreement,
+            f"The family answered: {finding.get_rule_display()}" + (" (with evidence)" if note.file else ""),
+        )
     except BaseException:
         if note.file:
-            note.file.storage.delete(note.file.name)  # no file without its note
+            note.file.storage.delete(note.file.name)  # no file without its note: every write is taken back
         raise
-    finding.status, finding.answered_on = FindingStatus.ANSWERED, today()
-    finding.save(update_fields=["status", "answered_on", "updated_at"])
-    _audit(
-        actor,
-        "finding.answered",
-        finding,
-        finding.agreement,
-        f"The family answered: {finding.get_rule_display()}" + (" (with evidence)" if note.file else ""),
-    )
     return finding
 
 

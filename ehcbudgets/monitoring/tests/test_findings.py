@@ -6,7 +6,7 @@ Unless a test says otherwise, today is Friday 1 May 2026 and the standard agreem
 the parent) has had £330.11 paid in.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -300,6 +300,77 @@ def test_an_answer_with_evidence_is_audited_as_such(raised, parent_user, audit):
     audit.mark()
     answer(parent_user, raised, file=upload(PDF_BYTES))
     assert "with evidence" in audit.one().summary
+
+
+def test_an_answer_that_fails_after_its_evidence_was_stored_leaves_no_file_behind(raised, parent_user, monkeypatch):
+    """If the audit record cannot be written, the answer is taken back whole: the finding stays raised, no note is
+    kept and the stored evidence file is deleted (an orphan would hold a family's document with nothing pointing
+    at it)."""
+    stored = []
+    real_store = services._store_evidence
+
+    def store(note, upload):
+        real_store(note, upload)
+        stored.append((note.file.storage, note.file.name))
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("audit unavailable")
+
+    monkeypatch.setattr(services, "_store_evidence", store)
+    monkeypatch.setattr(services, "_audit", fail)
+    before = state(raised)
+    with pytest.raises(RuntimeError):
+        answer(parent_user, raised, file=upload(PDF_BYTES))
+    ((storage, name),) = stored
+    assert not storage.exists(name)
+    assert state(raised) == before
+
+
+@pytest.fixture
+def disk(settings, tmp_path):
+    """Default storage in a fresh folder on disk (the suite otherwise keeps files in memory); returns the folder."""
+    folder = tmp_path / "files"
+    folder.mkdir()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": folder}},
+    }
+    return folder
+
+
+def test_files_left_by_a_rolled_back_answer_or_receipt_are_swept_and_kept_ones_stay(raised, parent_user, disk):
+    """Files cannot share the database's transaction: an answer or a receipt taken back after its file was written
+    leaves the file. `sweep_files` removes such files once they are an hour old (a younger one may belong to a
+    transaction still open) and never one a record points at."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from ehcbudgets.core.files import files_sweep
+    from ehcbudgets.spending import services as spending
+    from ehcbudgets.spending.tests.test_records import record
+
+    class Boom(Exception):
+        pass
+
+    answer(parent_user, raised, file=upload(PDF_BYTES))
+    kept = raised.notes.get(from_family=True).file.name
+    with pytest.raises(Boom), transaction.atomic():
+        answer(parent_user, raised, file=upload(PNG_BYTES, "later.png"))
+        raise Boom
+    spent = record(parent_user, raised.agreement)
+    with pytest.raises(Boom), transaction.atomic():
+        spending.receipt_add(actor=parent_user, record=spent, upload=upload(JPEG_BYTES, "receipt.jpg"))
+        raise Boom
+    on_disk = sorted(p.relative_to(disk).as_posix() for p in disk.rglob("*") if p.is_file())
+    orphans = [name for name in on_disk if name != kept]
+    assert len(orphans) == 2 and {name.split("/")[0] for name in orphans} == {"evidence", "receipts"}
+    assert files_sweep() == [], "younger than an hour: left alone"
+    assert sorted(files_sweep(older_than=timedelta(0), dry_run=True)) == orphans
+    out = StringIO()
+    call_command("sweep_files", "--older-than-minutes", "0", stdout=out)
+    assert out.getvalue().endswith("Removed 2 files.\n")
+    assert [p.relative_to(disk).as_posix() for p in disk.rglob("*") if p.is_file()] == [kept]
 
 
 @pytest.mark.parametrize(
