@@ -308,40 +308,65 @@ def work_queue(*, user, kind: str = "", overdue_only: bool = False, sort: str = 
 # Reminders ----------------------------------------------------------------------------------------------------------
 
 
-def _family_lines(agreements: list[Agreement], on: date, due_days: int, policies) -> list[str]:
-    """What a family has due within a week or overdue, read for all their agreements at once: returns not yet sent,
-    evidence asked for, findings raised with them (DOMAIN R31)."""
-    ids = [a.pk for a in agreements]
+def _family_lines(agreements: list[Agreement], on: date, reads: dict, policies: dict) -> list[str]:
+    """What a family has due within a week or overdue on their agreements (DOMAIN R31): returns not yet sent, evidence
+    asked for, findings raised with them, from `reads` (read in bulk for every family) and each council's dated
+    `policies` (read once per council)."""
     soon = on + timedelta(days=FAMILY_SOON_DAYS)
-    sent = set(
-        MonitoringReturn.objects.filter(agreement_id__in=ids)
-        .exclude(status=ReturnStatus.DRAFT)
-        .values_list("agreement_id", "period_start")
-    )
-    asked = EvidenceRequest.objects.filter(agreement_id__in=ids, answered_on__isnull=True, due_on__lte=soon)
-    raised = Finding.objects.filter(agreement_id__in=ids, status=FindingStatus.RAISED)
-    child = {a.pk: a.child.first_name for a in agreements}
     lines = []
     for agreement in agreements:
-        for start, end in sweeps.return_periods_of(agreement, policies):
+        if agreement.council_id not in policies:
+            policies[agreement.council_id] = sweeps.council_policies(agreement.council)
+        council_policies = policies[agreement.council_id]
+        due_days = sweeps.policy_on(council_policies, agreement.council, on).return_due_days
+        for start, end in sweeps.return_periods_of(agreement, council_policies):
             due = rules.return_due_on(period_end=end, due_days=due_days)
-            if end < on and (agreement.pk, start) not in sent and due <= soon:
+            if end < on and (agreement.pk, start) not in reads["sent"] and due <= soon:
                 state = "was due" if due < on else "is due"
                 lines.append(
-                    f"{child[agreement.pk]}'s monitoring return for {format_date(start)} to {format_date(end)} "
-                    f"{state} on {format_date(due)}"
+                    f"{agreement.child.first_name}'s monitoring return for {format_date(start)} to "
+                    f"{format_date(end)} {state} on {format_date(due)}"
                 )
-    for request in asked:
-        lines.append(
-            f"The council asked about {child[request.agreement_id]}'s direct payments: please answer by "
-            f"{format_date(request.due_on)}"
-        )
-    for finding in raised:
-        lines.append(
-            f"The council asked about {finding.get_rule_display().lower()} on {child[finding.agreement_id]}'s direct "
-            f"payments: please answer by {format_date(finding.answer_due_on)}"
-        )
+    for agreement in agreements:
+        for request in reads["asked"].get(agreement.pk, ()):
+            lines.append(
+                f"The council asked about {agreement.child.first_name}'s direct payments: please answer by "
+                f"{format_date(request.due_on)}"
+            )
+    for agreement in agreements:
+        for finding in reads["raised"].get(agreement.pk, ()):
+            lines.append(
+                f"The council asked about {finding.get_rule_display().lower()} on {agreement.child.first_name}'s "
+                f"direct payments: please answer by {format_date(finding.answer_due_on)}"
+            )
     return lines
+
+
+#: Agreements read at once for the day's family reminders (a bound on the query's parameters).
+FAMILY_READ_BATCH = 500
+
+
+def _family_reads(ids: list[int], on: date) -> dict:
+    """Returns sent, evidence asked for and findings raised, for all the agreements in a few batched queries (never a
+    query each)."""
+    soon = on + timedelta(days=FAMILY_SOON_DAYS)
+    reads = {"sent": set(), "asked": {}, "raised": {}}
+    for start in range(0, len(ids), FAMILY_READ_BATCH):
+        batch = ids[start : start + FAMILY_READ_BATCH]
+        for request in EvidenceRequest.objects.filter(
+            agreement_id__in=batch, answered_on__isnull=True, due_on__lte=soon
+        ).order_by("due_on", "pk"):
+            reads["asked"].setdefault(request.agreement_id, []).append(request)
+        for finding in Finding.objects.filter(agreement_id__in=batch, status=FindingStatus.RAISED).order_by(
+            "answer_due_on", "pk"
+        ):
+            reads["raised"].setdefault(finding.agreement_id, []).append(finding)
+        reads["sent"].update(
+            MonitoringReturn.objects.filter(agreement_id__in=batch)
+            .exclude(status=ReturnStatus.DRAFT)
+            .values_list("agreement_id", "period_start")
+        )
+    return reads
 
 
 def reminders_due(*, council, on: date) -> list[tuple[User, str, list[str]]]:
@@ -354,18 +379,33 @@ def reminders_due(*, council, on: date) -> list[tuple[User, str, list[str]]]:
             if overdue:
                 lines = [f"{i.kind_label}: {i.what}" + (f" ({i.child})" if i.child else "") for i in overdue]
                 due.append((user, f"{len(overdue)} overdue in your work queue", lines))
+    keepers = {
+        user_id
+        for agreement in sweeps.live_agreements(council).select_related("recipient", "managed_by")
+        if (user_id := _keeper(agreement).user_id)
+    }
+    # A family holding payments from more than one council gets one email with all of them (at most one a day), from
+    # whichever council's reminders run first that day; the later runs find them already reminded.
     family = {}
-    for agreement in sweeps.live_agreements(council).select_related("child", "council", "recipient", "managed_by"):
-        keeper = agreement.managed_by if agreement.managed_by_id else agreement.recipient
-        if keeper.user_id:
-            family.setdefault(keeper.user_id, []).append(agreement)
-    due_days = policy_in_force(council=council, on=on).return_due_days
-    policies = sweeps.council_policies(council)
-    for user in User.objects.filter(pk__in=family, is_active=True):
-        lines = _family_lines(family[user.pk], on, due_days, policies)
+    for agreement in (
+        Agreement.objects.filter(status__in=sweeps.LIVE)
+        .filter(Q(managed_by__user_id__in=keepers) | Q(managed_by__isnull=True, recipient__user_id__in=keepers))
+        .select_related("child", "council", "recipient", "managed_by")
+        .order_by("council_id", "pk")
+    ):
+        family.setdefault(_keeper(agreement).user_id, []).append(agreement)
+    reads = _family_reads([a.pk for agreements in family.values() for a in agreements], on)
+    policies = {}
+    for user in User.objects.filter(pk__in=family, is_active=True).order_by("pk"):
+        lines = _family_lines(family[user.pk], on, reads, policies)
         if lines:
             due.append((user, "Things to send for your direct payments", lines))
     return due
+
+
+def _keeper(agreement: Agreement):
+    """Who keeps the records of an agreement: the person managing it for the recipient, or the recipient."""
+    return agreement.managed_by if agreement.managed_by_id else agreement.recipient
 
 
 def family_findings(*, agreement: Agreement) -> QuerySet[Finding]:

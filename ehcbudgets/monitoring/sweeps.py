@@ -73,7 +73,7 @@ def council_policies(council) -> list[CouncilPolicy]:
     return list(CouncilPolicy.objects.filter(council=council).order_by("-effective_from"))
 
 
-def _policy_on(policies: list[CouncilPolicy], council, on: date) -> CouncilPolicy:
+def policy_on(policies: list[CouncilPolicy], council, on: date) -> CouncilPolicy:
     """The policy in force on a day, from the council's policies read once (the defaults when none is recorded)."""
     found = next((p for p in policies if p.effective_from <= on), None)
     return found or CouncilPolicy(council=council, effective_from=on)  # the defaults, as policy_in_force gives them
@@ -85,7 +85,7 @@ def return_periods_of(agreement: Agreement, policies) -> list[tuple[date, date]]
 
 
 def _return_periods(agreement: Agreement, policies, council) -> list[tuple[date, date]]:
-    policy = _policy_on(policies, council, agreement.start_date)
+    policy = policy_on(policies, council, agreement.start_date)
     return spending_rules.return_periods(
         start=agreement.start_date, end=agreement.end_date, months=RETURN_MONTHS[policy.return_frequency]
     )
@@ -313,7 +313,7 @@ def review_triggers_for(*, council, on: date) -> dict[int, list]:
         plan_due = None
         if plan is not None:
             annual = plan_rules.annual_review_due(issued_on=plan.issued_on, last_review_meeting=plan.last_meeting)
-            months = _policy_on(policies, council, plan.last_meeting or plan.issued_on).under_five_review_months
+            months = policy_on(policies, council, plan.last_meeting or plan.issued_on).under_five_review_months
             under_five = plan_rules.under_five_review_due(
                 born=plan.child.date_of_birth,
                 issued_on=plan.issued_on,

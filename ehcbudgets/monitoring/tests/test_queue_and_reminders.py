@@ -14,7 +14,7 @@ import pytest
 from django.core import mail
 from django.urls import resolve
 
-from ehcbudgets.accounts.models import Role
+from ehcbudgets.accounts.models import Role, User
 from ehcbudgets.budgets import services as budget_services
 from ehcbudgets.budgets.models import Budget, BudgetStatus
 from ehcbudgets.budgets.tests.conftest import PERIOD_START
@@ -699,3 +699,51 @@ def test_another_councils_reminders_are_its_own(funded, council, other_council, 
     make_user(Role.CASE_OFFICER, council=other_council)
     assert services.reminders_send(council=other_council) == 0
     assert mail.outbox == []
+
+
+def test_a_family_paid_by_two_councils_gets_one_email_with_both(funded, dp, pb, council, other_council, parent_user):
+    """A parent holding direct payments from two councils (a second child placed in another area, say) is reminded of
+    everything in one email, whichever council's reminders run first; the other run sends them nothing more, and
+    another day it is the same (at most one a day, nothing left out) (DOMAIN R31)."""
+    from ehcbudgets.payments.models import Agreement
+
+    second_child = ChildFactory(council=council, first_name="Bea", last_name="Able")
+    second = dp.active(pb.case(child=second_child, parent_user=parent_user), parent_user=parent_user)
+    Child.objects.filter(pk=second_child.pk).update(council=other_council)
+    Agreement.objects.filter(pk=second.pk).update(council=other_council)
+    second.refresh_from_db()
+    asked = {"status": FindingStatus.RAISED, "raised_on": TODAY, "rule": FindingRule.RECEIPT_MISSING}
+    finding(funded, "here", TODAY, answer_due_on=date(2026, 5, 29), **asked)
+    finding(second, "there", TODAY, answer_due_on=date(2026, 5, 27), **asked)
+
+    assert services.reminders_send(council=other_council) == 1
+    assert services.reminders_send(council=council) == 0
+    (message,) = mail.outbox
+    assert message.to == [parent_user.email]
+    assert f"on {funded.child.first_name}'s direct payments: please answer by 29 May 2026" in message.body
+    assert "on Bea's direct payments: please answer by 27 May 2026" in message.body
+    assert Reminder.objects.get().council == other_council
+
+
+def test_the_days_family_reminders_read_in_batches_not_per_family(
+    funded, dp, pb, council, parent_user, make_user, django_assert_max_num_queries, monkeypatch
+):
+    """Three families with questions raised, read in batches of two: the queries grow with the batches (3 each), not
+    with the families (the architecture's "never a query per row")."""
+    from ehcbudgets.people.models import Contact
+
+    monkeypatch.setattr(selectors, "FAMILY_READ_BATCH", 2)
+    agreements = [funded]
+    for name in ("Bea", "Cal"):
+        user = make_user(Role.PARENT_CARER, full_name=f"{name} Parent")
+        child = ChildFactory(council=council, first_name=name, last_name="Able")
+        agreements.append(dp.active(pb.case(child=child, parent_user=user), parent_user=user))
+    asked = {"status": FindingStatus.RAISED, "raised_on": TODAY, "rule": FindingRule.RECEIPT_MISSING}
+    for i, agreement in enumerate(agreements):
+        finding(agreement, f"asked-{i}", TODAY, answer_due_on=date(2026, 5, 29), **asked)
+    assert Contact.objects.filter(user__isnull=False).values("user").distinct().count() == 3
+    User.objects.filter(council=council).update(is_active=False)  # staff queues are counted per member of staff
+    # staff, keepers, agreements, 2 batches x 3 reads, families, the one council's policies
+    with django_assert_max_num_queries(11):
+        due = selectors.reminders_due(council=council, on=TODAY)
+    assert sorted(len(lines) for _, _, lines in due) == [1, 1, 1]
