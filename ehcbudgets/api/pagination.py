@@ -8,10 +8,12 @@ from ninja.pagination import PageNumberPagination
 
 DEFAULT_PAGE_SIZE = settings.EHC_PAGE_SIZE
 MAX_PAGE_SIZE = 100
+MAX_PAGE = 1_000_000
 
 
 class PageQuery(Schema):
-    page: int = Field(1, ge=1, description="Which page, from 1.")
+    # A bound keeps the offset within the database's integers (a page of twenty digits is refused, not a 500).
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="Which page, from 1 to 1,000,000.")
     # Ninja's own class quietly cuts a too-large page_size down; refusing it (422) tells the client why.
     page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Items a page, at most 100.")
 

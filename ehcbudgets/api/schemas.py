@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import BeforeValidator, ConfigDict, WithJsonSchema
+from pydantic import BeforeValidator, ConfigDict, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
 from ehcbudgets.accounts.models import Role
@@ -68,9 +68,28 @@ def leave_out(**kwargs):
     return Field(None, json_schema_extra=_no_default_in_schema, **kwargs)
 
 
+def _nul_free(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" not in value
+    if isinstance(value, dict):
+        return all(_nul_free(k) and _nul_free(v) for k, v in value.items())
+    if isinstance(value, list | tuple | set):
+        return all(_nul_free(v) for v in value)
+    return True
+
+
 class In(Schema):
     # Services compare and store the plain values ("F", "per_week"), not enum members.
     model_config = ConfigDict(use_enum_values=True, extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _refuse_nul_characters(cls, value):
+        """No text may hold a NUL character (U+0000): PostgreSQL cannot store it, so it is a field error (422), never
+        a server error, on every database."""
+        if not _nul_free(value):
+            raise PydanticCustomError("nul_character", "Remove the NUL character (U+0000): text cannot contain it")
+        return value
 
 
 class Patch(In):

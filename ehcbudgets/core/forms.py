@@ -70,7 +70,7 @@ class GovukDateField:
                     raise ValidationError("Year must include 4 numbers")
                 try:
                     return date(day=int(day), month=int(month), year=int(year))
-                except ValueError as exc:
+                except (ValueError, OverflowError) as exc:  # 31 February; a day of twenty digits
                     raise ValidationError(f"{name} must be a real date") from exc
 
         field = _Field(
@@ -114,11 +114,13 @@ class MoneyField(forms.CharField):
             amount = Decimal(text)
         except InvalidOperation as exc:
             raise forms.ValidationError(wrong) from exc
-        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+        if not amount.is_finite():
             raise forms.ValidationError(wrong)
         name = self.noun[0].upper() + self.noun[1:]
         if amount < 0 or (amount == 0 and not self.allow_zero):
             raise forms.ValidationError(f"{name} must be {'£0 or more' if self.allow_zero else 'more than £0'}")
-        if amount >= self.maximum:
+        if amount >= self.maximum:  # before rounding: a number of thirty digits cannot be rounded to pence
             raise forms.ValidationError(f"{name} must be less than £{self.maximum:,}")
+        if amount != amount.quantize(Decimal("0.01")):
+            raise forms.ValidationError(wrong)
         return amount.quantize(Decimal("0.01"))

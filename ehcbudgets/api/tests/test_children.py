@@ -248,3 +248,18 @@ def test_a_panel_member_cannot_change_a_contact(api_as, panel_member, child):
     contact = child.contacts.get()
 
     problem_of(api_as(panel_member).patch(f"/children/{child.pk}/contacts/{contact.pk}", {"full_name": "X"}), 403)
+
+
+def test_a_nul_character_in_json_text_is_a_field_error_and_nothing_is_made(api, council_a):
+    """PostgreSQL cannot store U+0000: every input schema refuses it as the field's error (422), on every database."""
+    response = api.post("/children", {**NEW_CHILD, "first_name": "Da\u0000ra"})
+
+    assert error_fields(response) == {"first_name"}
+    assert not Child.objects.exists()
+
+
+def test_a_nul_character_in_the_query_string_is_refused_with_400(api, council_a):
+    """A search with %00 is refused before any view runs (PostgreSQL could not compare it): a problem, not a 500."""
+    body = problem_of(api.get("/children", q="Da\u0000ra"), 400)
+
+    assert "NUL" in body["detail"]

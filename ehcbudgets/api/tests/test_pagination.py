@@ -76,3 +76,12 @@ def test_a_full_page_costs_no_more_queries_than_one_item(api, officer, council_a
 
     assert _queries(api, "/children?page_size=25") == one_child
     assert _queries(api, f"/plans/{plan.pk}/provision?page_size=25") == one_item
+
+
+def test_a_page_number_past_a_million_is_refused_not_a_server_error(api, thirty_children):
+    """A page of twenty digits would overflow the database's integers: refused as a field error (422); the last
+    page allowed is simply empty."""
+    assert error_fields(api.get("/children", page=1_000_001)) == {"page"}
+    assert error_fields(api.get("/children", page=10**20)) == {"page"}
+    body = api.get("/children", page=1_000_000).json()
+    assert (body["items"], body["count"]) == ([], 30)

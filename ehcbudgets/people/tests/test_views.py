@@ -194,6 +194,16 @@ def test_the_case_list_searches_by_name(officer_client, council):
     assert (_listed(response, bram), _listed(response, ada)) == (True, False)
 
 
+def test_a_search_with_a_nul_character_is_refused_with_the_400_page(officer_client, council):
+    """%00 in the address is refused before the view runs (PostgreSQL cannot compare it), with the service's own
+    "there is a problem" page rather than a server error."""
+    ChildFactory(council=council, first_name="Ada", last_name="Ashdown")
+    response = officer_client.get(reverse("cases:list"), {"q": "Ada\x00"})
+    assert response.status_code == 400
+    assert "Ashdown" not in response.text
+    assert response.templates[0].name == "errors/400.html"
+
+
 def test_the_case_list_filters_by_plan_status(officer_client, council):
     final = PlanFactory(child=ChildFactory(council=council), final=True).child
     draft = PlanFactory(child=ChildFactory(council=council)).child
