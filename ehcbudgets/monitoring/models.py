@@ -170,6 +170,7 @@ class ReviewTrigger(models.TextChoices):
     REASSESSMENT = "reassessment", "Re-assessment of the EHC plan"
     PROVISION_CHANGE = "provision_change", "Change of provision"
     RECIPIENT_REQUEST = "recipient_request", "The recipient asked for a review"
+    ADULT = "adult", "Turned 18: adult rules for social care payments, within 6 months"
 
 
 class ReviewStatus(models.TextChoices):

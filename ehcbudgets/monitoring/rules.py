@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from ehcbudgets.core.dates import format_date
+from ehcbudgets.core.dates import add_months, format_date
 from ehcbudgets.core.money import format_money
 from ehcbudgets.payments import rules as payment_rules
+from ehcbudgets.people import rules as people_rules
 from ehcbudgets.spending import rules as spending_rules
 
 from .models import FindingRule, ReviewTrigger
@@ -189,6 +190,24 @@ class Trigger:
     due_on: date
 
 
+#: From 18, social care direct payments follow the adult rules: a review within 6 months (DOMAIN R26).
+ADULT_REVIEW_MONTHS = 6
+
+
+def adult_review_due(*, born: date, social_care: bool, began: date, ends: date) -> tuple[date, date] | None:
+    """When payments with a social care part are running on the 18th birthday, the adult rules apply from that day:
+    a review within 6 months of it, then at least every 12 months, which the plan's yearly review already gives
+    (DOMAIN R26). Returns (the 18th birthday, the day the review is due), or None: no social care part, or 18
+    already when the payments began (their first review, within 3 months, comes sooner), or the payments end
+    before the birthday."""
+    if not social_care:
+        return None
+    eighteenth = people_rules.birthday_in(born, born.year + people_rules.ADULT_AGE)
+    if not began < eighteenth <= ends:
+        return None
+    return eighteenth, add_months(eighteenth, ADULT_REVIEW_MONTHS)
+
+
 def review_triggers(
     *,
     first_paid_on: date | None,
@@ -197,11 +216,16 @@ def review_triggers(
     provision_changes: list[date],
     on: date,
     lookahead_days: int,
+    adult: tuple[date, date] | None = None,
 ) -> list[Trigger]:
     """The reviews an agreement's direct payments need: 3 months after the first payment, with each review of the plan
-    (at least yearly; sooner for under-5s), each re-assessment and each change of provision (DOMAIN R18, R28, R29).
-    A plan review is listed once it is within the look-ahead, so the review can be held with it."""
+    (at least yearly; sooner for under-5s), each re-assessment and each change of provision (DOMAIN R18, R28, R29),
+    and within 6 months of an 18th birthday for social care payments (`adult`, from `adult_review_due`; DOMAIN R26).
+    A plan review is listed once it is within the look-ahead, so the review can be held with it; the adult review
+    from the birthday, when the adult rules begin."""
     triggers = []
+    if adult is not None and adult[0] <= on:
+        triggers.append(Trigger(ReviewTrigger.ADULT, adult[0].isoformat(), adult[1]))
     if first_paid_on is not None:
         due = payment_rules.first_review_due(first_paid_on)
         triggers.append(Trigger(ReviewTrigger.FIRST, first_paid_on.isoformat(), due))

@@ -24,7 +24,7 @@ from ehcbudgets.payments.models import (
 )
 from ehcbudgets.payments.services import agreement_yearly_amount, line_share
 from ehcbudgets.plans import rules as plan_rules
-from ehcbudgets.plans.models import Plan, PlanStatus
+from ehcbudgets.plans.models import FundingStream, Plan, PlanStatus
 from ehcbudgets.spending import rules as spending_rules
 from ehcbudgets.spending.models import (
     Commitment,
@@ -122,7 +122,10 @@ def changed_since(*, council, since: datetime, on: date) -> set[int]:
         council=council, created_at__gte=since, action__in=PROVISION_EVENTS, child__isnull=False
     ).values_list("child_id", flat=True)
     ids |= set(live.filter(child_id__in=children).values_list("pk", flat=True))
-    # Dated rules reached since the last sweep, with nothing having changed.
+    # Dated rules reached since the last sweep, with nothing having changed; from the day before it started, as a sweep
+    # queued before midnight and started after it judged the day before (the findings' keys keep this from raising
+    # anything twice).
+    since_day -= timedelta(days=1)
     policy = policy_in_force(council=council, on=on)
     policies = council_policies(council)
     last_spent = dict(
@@ -282,7 +285,8 @@ def hits_for(*, council, agreement_ids: list[int], on: date) -> dict[int, list]:
 
 def review_triggers_for(*, council, on: date) -> dict[int, list]:
     """The reviews each live agreement needs, read in bulk: its first payment, the plan's next review (a child under
-    5 sooner), each re-assessment and each change of provision since the agreement began (DOMAIN R18, R28, R29)."""
+    5 sooner), each re-assessment and each change of provision since the agreement began, and an 18th birthday while
+    social care payments run (DOMAIN R18, R26, R28, R29)."""
     agreements = list(live_agreements(council).filter(stop_effective_on__isnull=True).select_related("child"))
     plans = {}
     for plan in (
@@ -307,6 +311,11 @@ def review_triggers_for(*, council, on: date) -> dict[int, list]:
         else:
             events[child_id].append(("provision", timezone.localdate(created)))
     policies = council_policies(council)
+    social_care = set(
+        AgreementLine.objects.filter(
+            agreement__in=[a.pk for a in agreements], funding_stream=FundingStream.SOCIAL_CARE
+        ).values_list("agreement_id", flat=True)
+    )
     found = {}
     for agreement in agreements:
         plan = plans.get(agreement.child_id)
@@ -332,5 +341,11 @@ def review_triggers_for(*, council, on: date) -> dict[int, list]:
             provision_changes=[day for kind, day in changes if kind == "provision"],
             on=on,
             lookahead_days=REVIEW_LOOKAHEAD_DAYS,
+            adult=rules.adult_review_due(
+                born=agreement.child.date_of_birth,
+                social_care=agreement.pk in social_care,
+                began=began,
+                ends=agreement.end_date,
+            ),
         )
     return found

@@ -461,7 +461,9 @@ def test_a_relative_with_an_exception_one_who_has_left_or_someone_else_is_not_fo
 # Reviews of direct payments (DOMAIN R18, R28) -----------------------------------------------------------------------
 
 
-def triggers(on=MAY_1, first_paid_on=None, plan_review_due=None, reassessments=(), provision_changes=(), days=56):
+def triggers(
+    on=MAY_1, first_paid_on=None, plan_review_due=None, reassessments=(), provision_changes=(), days=56, adult=None
+):
     return rules.review_triggers(
         first_paid_on=first_paid_on,
         plan_review_due=plan_review_due,
@@ -469,6 +471,7 @@ def triggers(on=MAY_1, first_paid_on=None, plan_review_due=None, reassessments=(
         provision_changes=list(provision_changes),
         on=on,
         lookahead_days=days,
+        adult=adult,
     )
 
 
@@ -529,6 +532,60 @@ def test_review_keys_do_not_change_from_one_day_to_the_next():
     later_keys = {(t.trigger, t.key) for t in triggers(on=date(2026, 6, 1), **given)}
     assert today_keys == later_keys
     assert len(today_keys) == 3
+
+
+# Turning 18 with social care payments (DOMAIN R26) -------------------------------------------------------------------
+
+BEGAN, ENDS = date(2026, 3, 20), date(2027, 3, 31)
+
+
+def adult(born, social_care=True, began=BEGAN, ends=ENDS):
+    return rules.adult_review_due(born=born, social_care=social_care, began=began, ends=ends)
+
+
+def test_turning_18_while_social_care_payments_run_needs_a_review_within_6_months():
+    """Born on 1 June 2008, 18 on 1 June 2026 while the payments run: the adult rules apply from that day, with a
+    review due by 1 December 2026 (DOMAIN R26)."""
+    assert adult(date(2008, 6, 1)) == (date(2026, 6, 1), date(2026, 12, 1))
+
+
+@pytest.mark.parametrize(
+    ("eighteenth", "listed"),
+    [
+        (BEGAN, False),
+        (BEGAN + timedelta(days=1), True),
+        (ENDS, True),
+        (ENDS + timedelta(days=1), False),
+    ],
+    ids=["18-the-day-payments-began", "18-the-day-after", "18-on-the-last-day", "18-after-the-end"],
+)
+def test_the_adult_review_is_for_an_18th_birthday_after_the_payments_began_and_before_they_end(eighteenth, listed):
+    """18 already when the payments began: their first review, within 3 months, comes sooner; 18 after they end:
+    nothing to review (DOMAIN R18, R26)."""
+    born = eighteenth.replace(year=eighteenth.year - 18)
+    assert (adult(born) is not None) is listed
+
+
+def test_payments_without_a_social_care_part_follow_no_adult_rule():
+    """Education and health payments do not move to the adult social care rules at 18 (DOMAIN R26)."""
+    assert adult(date(2008, 6, 1), social_care=False) is None
+
+
+def test_a_29_february_birthday_turns_18_on_1_march_in_a_common_year():
+    """Born on 29 February 2008: 18 on 1 March 2026 (the English convention), review due by 1 September 2026."""
+    assert adult(date(2008, 2, 29), began=date(2026, 1, 5)) == (date(2026, 3, 1), date(2026, 9, 1))
+
+
+@pytest.mark.parametrize(
+    ("on", "listed"),
+    [(date(2026, 5, 31), False), (date(2026, 6, 1), True), (date(2026, 6, 2), True)],
+    ids=["day-before-18", "18th-birthday", "day-after"],
+)
+def test_the_adult_review_is_listed_from_the_18th_birthday(on, listed):
+    """The adult rules begin on the birthday, so the review joins the list that day, keyed by the birthday, due 6
+    months later (DOMAIN R26)."""
+    found = [t for t in triggers(on=on, adult=(date(2026, 6, 1), date(2026, 12, 1))) if t.trigger == "adult"]
+    assert found == ([rules.Trigger(ReviewTrigger.ADULT, "2026-06-01", date(2026, 12, 1))] if listed else [])
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ moving on with real time), not the real date. Incremental sweeps compare times (
 started) with days (a return falling due), and the two must agree as they do in real life.
 """
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -525,6 +525,21 @@ def test_an_incremental_sweep_picks_up_a_return_falling_overdue_since_the_last_s
     assert found(funded, FindingRule.RETURN_OVERDUE) == [(FindingRule.RETURN_OVERDUE, "return_overdue:2026-04-01")]
 
 
+def test_a_sweep_started_after_midnight_for_the_day_before_misses_no_return_falling_due(
+    funded, officer, council, on_day
+):
+    """The last sweep judged the return's due day but started just after midnight: the next incremental sweep still
+    looks at the return that fell overdue the day after (a day of overlap), and raises it once (DOMAIN R31)."""
+    on_day(RETURN_DUE)
+    last = sweep(officer, council)
+    after_midnight = timezone.make_aware(datetime.combine(RETURN_DUE + timedelta(days=1), time(0, 1)))
+    Sweep.objects.filter(pk=last.pk).update(started_at=after_midnight)
+    on_day(RETURN_DUE + timedelta(days=2))
+    done = sweep(officer, council, SweepKind.INCREMENTAL)
+    assert done.summary == {"return_overdue": 1}
+    assert sweep(officer, council, SweepKind.INCREMENTAL).summary == {}
+
+
 def test_an_incremental_sweep_picks_up_weeks_without_spending_passing_since_the_last_sweep(
     funded, officer, council, on_day
 ):
@@ -727,6 +742,29 @@ def test_the_plan_review_review_is_added_once(funded, officer, council):
     again = sweep(officer, council)
     assert again.reviews_added == 0
     assert [r[0] for r in reviews(funded)].count(ReviewTrigger.PLAN_REVIEW) == 1
+
+
+def test_turning_18_while_social_care_payments_run_adds_a_review_due_within_6_months(funded, officer, council):
+    """The PA line is social care; the child turned 18 on 15 April 2026, after the payments began on 20 March: a
+    review under the adult rules is added, due by 15 October 2026, once (DOMAIN R26)."""
+    from ehcbudgets.people.models import Child
+
+    assert funded.lines.filter(funding_stream="social_care").exists()
+    Child.objects.filter(pk=funded.child_id).update(date_of_birth=date(2008, 4, 15))
+    first = sweep(officer, council)
+    assert (ReviewTrigger.ADULT, "2026-04-15", date(2026, 10, 15)) in reviews(funded)
+    assert first.reviews_added == 2  # with the first review
+    assert sweep(officer, council).reviews_added == 0
+
+
+def test_turning_18_adds_no_adult_review_to_payments_without_social_care(funded, officer, council):
+    """The same birthday with only education or health lines: no adult review (DOMAIN R26)."""
+    from ehcbudgets.people.models import Child
+
+    funded.lines.update(funding_stream="education")
+    Child.objects.filter(pk=funded.child_id).update(date_of_birth=date(2008, 4, 15))
+    sweep(officer, council)
+    assert [r[0] for r in reviews(funded)] == [ReviewTrigger.FIRST]
 
 
 def test_a_reassessment_after_the_agreement_began_adds_a_review(funded, officer, council):
