@@ -57,7 +57,7 @@ def overview(request, pk, agreement_pk):
         "closed_findings": [f for f in found if not f.is_open],
         "reviews": reviews,
         "can_ask": agreement.recipient.user_id == request.user.pk
-        and agreement.status in (AgreementStatus.ACTIVE, AgreementStatus.SUSPENDED)
+        and services.reviewable(agreement)
         and not pending_request,
         "pending_request": pending_request,
     }

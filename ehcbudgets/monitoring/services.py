@@ -110,7 +110,13 @@ def sweep_run(*, sweep_id: int) -> Sweep:
         return sweep
     council = sweep.council
     started = timezone.now()
-    Sweep.objects.filter(pk=sweep.pk).update(status=SweepStatus.RUNNING, started_at=started)
+    # Claimed by a conditional update: if two workers pick the same task, only one moves it from queued to running.
+    claimed = Sweep.objects.filter(pk=sweep.pk, status=SweepStatus.QUEUED).update(
+        status=SweepStatus.RUNNING, started_at=started
+    )
+    if not claimed:
+        sweep.refresh_from_db()
+        return sweep
     sweep.status, sweep.started_at = SweepStatus.RUNNING, started
     try:
         if sweep.since is None or sweeps.council_rules_changed(council=council, since=sweep.since):
@@ -353,6 +359,11 @@ def _is_recipient(actor, agreement: Agreement) -> bool:
     return bool(getattr(actor, "pk", None)) and agreement.recipient.user_id == actor.pk
 
 
+def reviewable(agreement: Agreement) -> bool:
+    """Reviews are asked for and recorded only while the payments run and no stop is decided (ADR 11)."""
+    return agreement.status in sweeps.LIVE and agreement.stop_effective_on is None
+
+
 @transaction.atomic
 def review_request(*, actor, agreement: Agreement, reasons: str) -> DpReview:
     """The recipient asks for a review of the direct payments: the council must consider it, by its decision target
@@ -362,7 +373,7 @@ def review_request(*, actor, agreement: Agreement, reasons: str) -> DpReview:
     )
     if not has_perm(actor, Perm.DP_CONSENT) or not _is_recipient(actor, agreement):
         raise PermissionDenied("Only the person who receives the direct payments can ask for a review.")
-    if agreement.status not in sweeps.LIVE or agreement.stop_effective_on is not None:
+    if not reviewable(agreement):
         raise ValidationError("The direct payments are not running or are stopping, so there is nothing to review")
     reasons = _clean_text(reasons, "reasons", "Tell us why you would like a review")
     if DpReview.objects.filter(
@@ -491,7 +502,7 @@ def review_record(
     if review.status != ReviewStatus.DUE:
         raise ValidationError("This review has already been recorded or closed")
     agreement = review.agreement
-    if agreement.status not in sweeps.LIVE or agreement.stop_effective_on is not None:
+    if not reviewable(agreement):
         raise ValidationError("The direct payments are not running: there is nothing left to review")
     clean = _check_answers(answers)
     if outcome not in ReviewOutcome.values:

@@ -20,7 +20,6 @@ from ehcbudgets.core.money import format_money
 from ehcbudgets.core.views import form_page, paginate
 from ehcbudgets.councils.selectors import policy_in_force
 from ehcbudgets.payments import selectors as payment_selectors
-from ehcbudgets.payments.models import AgreementStatus
 from ehcbudgets.plans.models import Outcome
 
 from . import selectors, services
@@ -259,7 +258,7 @@ def review(request, pk, agreement_pk, dp_review_pk):
         "progress": list(item.progress.select_related("outcome")),
         "can_record": has_perm(request.user, Perm.DP_MANAGE)
         and item.status == ReviewStatus.DUE
-        and agreement.status in (AgreementStatus.ACTIVE, AgreementStatus.SUSPENDED),
+        and services.reviewable(agreement),
         "overdue": item.status == ReviewStatus.DUE and item.due_on < today(),
         "findings": list(selectors.findings_of(agreement=agreement).filter(status__in=["open", "raised", "answered"])),
     }

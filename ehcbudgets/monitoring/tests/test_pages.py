@@ -325,6 +325,26 @@ def test_a_review_of_payments_that_have_stopped_leaves_the_queue(client, officer
     assert [i.kind for i in selectors.work_items(user=officer)] == []
 
 
+def test_once_a_stop_is_decided_neither_page_offers_a_review(client, officer, review, funded, manager, parent_user):
+    """R18, R22: the services refuse a review of payments that are stopping, so the officer's review page shows no
+    "Record the review" button and the family's page no "Ask for a review" link; before the stop both are there."""
+    from ehcbudgets.payments import services as payment_services
+
+    review_url = reverse("monitoring:review", args=_args(funded, review))
+    family_url = reverse("family_monitoring:overview", args=[funded.child_id, funded.pk])
+    client.force_login(officer)
+    assert "Record the review" in client.get(review_url).text
+    client.force_login(parent_user)
+    assert "Ask for a review of the direct payments" in client.get(family_url).text
+    payment_services.agreement_stop(
+        actor=manager, agreement=funded, ground="not_used_for_provision", reasons="The support is not happening."
+    )
+    client.force_login(officer)
+    assert "Record the review" not in client.get(review_url).text
+    client.force_login(parent_user)
+    assert "Ask for a review of the direct payments" not in client.get(family_url).text
+
+
 def test_an_evidence_file_named_only_with_symbols_downloads_under_a_plain_name(client, parent_user, finding, funded):
     from ehcbudgets.monitoring.models import FindingNote
 

@@ -638,6 +638,27 @@ def test_running_a_sweep_that_is_not_waiting_does_nothing(funded, officer, counc
     assert Finding.objects.count() == 0
 
 
+def test_a_sweep_claimed_by_another_worker_between_reading_and_starting_is_left_to_it(
+    funded, officer, council, monkeypatch
+):
+    """Two workers given the same task: the one that read the sweep as queued but finds it claimed when it tries to
+    start it runs nothing (the claim is a conditional update) (ADR 11)."""
+    policy_from(council, TODAY, surplus_threshold_weeks=1)
+    queued = Sweep.objects.create(council=council, kind=SweepKind.FULL, on=TODAY)
+    real_now = timezone.now
+
+    class OtherWorkerFirst:
+        @staticmethod
+        def now():
+            Sweep.objects.filter(pk=queued.pk).update(status=SweepStatus.RUNNING)
+            return real_now()
+
+    monkeypatch.setattr(services, "timezone", OtherWorkerFirst)
+    result = services.sweep_run(sweep_id=queued.pk)
+    assert (result.status, result.checked, result.started_at) == (SweepStatus.RUNNING, 0, None)
+    assert Finding.objects.count() == 0
+
+
 def test_the_daily_schedule_may_start_a_sweep(funded, council):
     """With no actor, the daily schedule starts the sweep (ADR 11)."""
     done = sweep(None, council, SweepKind.INCREMENTAL)
