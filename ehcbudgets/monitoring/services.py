@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from ehcbudgets.accounts.permissions import Perm, check_perm, check_staff_of, has_perm
@@ -161,8 +162,9 @@ def sweep_run(*, sweep_id: int) -> Sweep:
     return sweep
 
 
-def _add_findings(council, hits: dict[int, list], sweep: Sweep | None) -> dict[str, int]:
-    """Add each hit as a finding unless one with its key was ever raised for the agreement (open or closed)."""
+def _add_findings(council, hits: dict[int, list], sweep: Sweep) -> dict[str, int]:
+    """Add each hit as a finding unless one with its key was ever raised for the agreement (open or closed); the
+    number this sweep added, per rule."""
     keys = {(pk, hit.key) for pk, found in hits.items() for hit in found}
     if not keys:
         return {}
@@ -182,19 +184,23 @@ def _add_findings(council, hits: dict[int, list], sweep: Sweep | None) -> dict[s
             record_id=hit.refs.get("record_id"),
             statement_line_id=hit.refs.get("statement_line_id"),
             personal_assistant_id=hit.refs.get("personal_assistant_id"),
-            found_on=sweep.on if sweep else today(),
+            found_on=sweep.on,
             sweep=sweep,
         )
         for pk, found in hits.items()
         for hit in found
         if (pk, hit.key) not in existing
     ]
-    # A sweep running beside this one may have added the same key a moment ago: the constraint keeps one.
+    # A sweep running beside this one may have added the same key a moment ago: the constraint keeps one, and only
+    # the rows this sweep wrote are counted (an ignored conflict is not a finding raised).
     Finding.objects.bulk_create(new, ignore_conflicts=True)
-    counts: dict[str, int] = {}
-    for finding in new:
-        counts[finding.rule] = counts.get(finding.rule, 0) + 1
-    return counts
+    if not new:
+        return {}
+    mine = Finding.objects.filter(
+        sweep=sweep, agreement_id__in={f.agreement_id for f in new}, key__in={f.key for f in new}
+    )
+    added = mine.values("rule").annotate(n=Count("pk")).order_by()
+    return {row["rule"]: row["n"] for row in added}
 
 
 def reviews_sync(*, council, on: date) -> int:

@@ -444,6 +444,33 @@ def test_a_second_full_sweep_raises_nothing_already_found(funded, officer, counc
     assert Finding.objects.filter(agreement=funded).count() == 2
 
 
+def test_a_finding_another_sweep_added_a_moment_before_is_not_counted_as_raised(
+    funded, officer, council, parent_user, monkeypatch
+):
+    """Two sweeps side by side: the other one writes the surplus first; the unique key keeps one finding, and this
+    sweep's summary counts only the receipt it really added (ADR 11)."""
+    policy_from(council, TODAY, surplus_threshold_weeks=1)
+    record(parent_user, funded, "60.00")
+    real_bulk_create = Finding.objects.bulk_create
+
+    def other_sweep_first(objs, **kwargs):
+        surplus = next(f for f in objs if f.rule == FindingRule.SURPLUS)
+        Finding.objects.create(
+            council=council,
+            agreement=funded,
+            rule=surplus.rule,
+            key=surplus.key,
+            explanation=surplus.explanation,
+            found_on=TODAY,
+        )
+        return real_bulk_create(objs, **kwargs)
+
+    monkeypatch.setattr(Finding.objects, "bulk_create", other_sweep_first)
+    done = sweep(officer, council)
+    assert (done.raised, done.summary) == (1, {"receipt_missing": 1})
+    assert Finding.objects.filter(agreement=funded).count() == 2
+
+
 def test_a_resolved_finding_is_not_raised_again(funded, officer, council, parent_user):
     """A finding the officer resolved stays resolved: a later full sweep does not raise its key again (ADR 11)."""
     policy_from(council, TODAY, surplus_threshold_weeks=1)
