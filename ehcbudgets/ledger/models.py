@@ -58,6 +58,13 @@ class ImmutableQuerySet(models.QuerySet):
         raise LedgerImmutable("The ledger is never deleted from: post a reversing transaction instead.")
 
 
+class TransactionQuerySet(ImmutableQuerySet):
+    def mark_posted(self) -> int:
+        """Post transactions written unposted with their legs: the one change a transaction ever has (the database
+        checks each one's legs as it is posted)."""
+        return super(ImmutableQuerySet, self.filter(posted=False)).update(posted=True)
+
+
 class Transaction(CouncilOwned):
     """A movement of money: two or more legs that sum to zero, posted once and never changed.
 
@@ -75,7 +82,7 @@ class Transaction(CouncilOwned):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ImmutableQuerySet.as_manager()
+    objects = TransactionQuerySet.as_manager()
 
     class Meta:
         ordering = ["occurred_on", "pk"]

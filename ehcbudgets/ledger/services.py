@@ -5,6 +5,7 @@ check the double-entry rules themselves and the database checks them again.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -52,6 +53,89 @@ def holder_account(*, council, holder: str, kind: str, name: str) -> Account:
         council=council, key=f"{holder}:{kind}", defaults={"kind": kind, "name": name}
     )
     return account
+
+
+def holder_accounts(*, council, wanted: dict[str, tuple[str, str]]) -> dict[str, Account]:
+    """Many holders' accounts at once (holder -> (kind, name)), made where missing: one read and one insert, not a
+    `holder_account` each."""
+    for kind, _ in wanted.values():
+        if kind not in (AccountKind.RECIPIENT, AccountKind.SPENDING, AccountKind.REFUNDS):
+            raise ValidationError(f"{kind} accounts are not held per agreement")
+    keys = {f"{holder}:{kind}": holder for holder, (kind, _) in wanted.items()}
+    found = {}
+    for start in range(0, len(keys), BATCH):
+        batch = list(keys)[start : start + BATCH]
+        found |= {a.key: a for a in Account.objects.filter(council=council, key__in=batch)}
+    missing = [
+        Account(council=council, key=key, kind=wanted[holder][0], name=wanted[holder][1])
+        for key, holder in keys.items()
+        if key not in found
+    ]
+    for account in Account.objects.bulk_create(missing, batch_size=BATCH):
+        found[account.key] = account
+    return {holder: found[key] for key, holder in keys.items()}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One transaction to post with `post_many`: its kind, day, description, legs and key."""
+
+    kind: str
+    occurred_on: date
+    description: str
+    legs: list
+    key: str
+
+
+#: Rows read or written in one statement when posting many transactions.
+BATCH = 500
+
+
+@db_transaction.atomic
+def post_many(*, council, entries: list[Entry], actor=None) -> list[Transaction]:
+    """Post many balanced transactions in a few statements per batch (a payment run's payments), each under its
+    key: a key already posted returns its first posting and adds nothing, as `post` does. Every entry is checked
+    as `post` checks one; the database checks each again as it is posted. All or nothing."""
+    keys = [entry.key for entry in entries]
+    if not all(keys) or len(set(keys)) != len(keys):
+        raise ValidationError("Each transaction posted in a batch needs its own key")
+    for entry in entries:
+        if entry.kind not in TransactionKind.values:
+            raise ValidationError(f"Unknown kind of ledger transaction: {entry.kind}")
+        _check_legs(council, entry.legs)
+    done = {}
+    for start in range(0, len(keys), BATCH):
+        done |= {t.key: t for t in Transaction.objects.filter(council=council, key__in=keys[start : start + BATCH])}
+    created_by = actor if getattr(actor, "pk", None) else None
+    new = [
+        Transaction(
+            council=council,
+            kind=entry.kind,
+            occurred_on=entry.occurred_on,
+            description=entry.description[:300],
+            key=entry.key,
+            created_by=created_by,
+        )
+        for entry in entries
+        if entry.key not in done
+    ]
+    Transaction.objects.bulk_create(new, batch_size=BATCH)
+    by_key = {txn.key: txn for txn in new}
+    Leg.objects.bulk_create(
+        [
+            Leg(council=council, transaction=by_key[entry.key], account=account, amount=amount)
+            for entry in entries
+            if entry.key in by_key
+            for account, amount in entry.legs
+        ],
+        batch_size=BATCH,
+    )
+    ids = [txn.pk for txn in new]
+    for start in range(0, len(ids), BATCH):
+        Transaction.objects.filter(pk__in=ids[start : start + BATCH]).mark_posted()
+    for txn in new:
+        txn.posted = True
+    return [done.get(key) or by_key[key] for key in keys]
 
 
 def _check_legs(council, legs: list[tuple[Account, Decimal]]) -> None:

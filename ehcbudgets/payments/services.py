@@ -698,40 +698,51 @@ def _retotal(run: PaymentRun) -> None:
     run.save(update_fields=["payment_count", "total"])
 
 
-def _post_payment(actor, payment: ScheduledPayment, on: date):
-    """The ledger entry of one payment: out of each stream's fund, into the recipient's account, less any offset
-    that goes to recoveries (ADR 9)."""
-    agreement = payment.agreement
-    council = agreement.council
-    legs = [
-        (ledger.fund_account(council=council, funding_stream=s), -getattr(payment, s))
-        for s in STREAMS
-        if getattr(payment, s)
-    ]
-    net = payment.amount - payment.offset
-    if net:
-        legs.append((recipient_account(agreement), net))
-    if payment.offset:
-        legs.append((ledger.recoveries_account(council=council), payment.offset))
-    return ledger.post(
+def _post_payments(actor, council, payments: list[ScheduledPayment], on: date) -> None:
+    """The ledger entries of a run's payments, posted together: each out of its streams' funds, into the recipient's
+    account, less any offset that goes to recoveries, under its key `payment:<id>` (ADR 9). The accounts are read
+    (or made) once for the run, and the entries posted in batches, not a few statements a payment."""
+    funds = {
+        stream: ledger.fund_account(council=council, funding_stream=stream)
+        for stream in STREAMS
+        if any(getattr(p, stream) for p in payments)
+    }
+    recoveries = ledger.recoveries_account(council=council) if any(p.offset for p in payments) else None
+    recipients = ledger.holder_accounts(
         council=council,
-        kind=TransactionKind.PAYMENT,
-        occurred_on=on,
-        description=f"Direct payment for {format_date(payment.period_start)} to {format_date(payment.period_end)}",
-        legs=legs,
-        actor=actor,
-        key=f"payment:{payment.pk}",
+        wanted={p.agreement.holder: _recipient_account_spec(p.agreement) for p in payments},
     )
+    entries = []
+    for payment in payments:
+        legs = [(funds[s], -getattr(payment, s)) for s in STREAMS if getattr(payment, s)]
+        net = payment.amount - payment.offset
+        if net:
+            legs.append((recipients[payment.agreement.holder], net))
+        if payment.offset:
+            legs.append((recoveries, payment.offset))
+        entries.append(
+            ledger.Entry(
+                kind=TransactionKind.PAYMENT,
+                occurred_on=on,
+                description=(
+                    f"Direct payment for {format_date(payment.period_start)} to {format_date(payment.period_end)}"
+                ),
+                legs=legs,
+                key=f"payment:{payment.pk}",
+            )
+        )
+    for payment, txn in zip(payments, ledger.post_many(council=council, entries=entries, actor=actor), strict=True):
+        payment.ledger_transaction = txn
+
+
+def _recipient_account_spec(agreement: Agreement) -> tuple[str, str]:
+    return AccountKind.RECIPIENT, f"Direct payment account: agreement {agreement.pk}"
 
 
 def recipient_account(agreement: Agreement):
     """The ledger account that holds what the recipient has been paid and not yet spent."""
-    return ledger.holder_account(
-        council=agreement.council,
-        holder=agreement.holder,
-        kind=AccountKind.RECIPIENT,
-        name=f"Direct payment account: agreement {agreement.pk}",
-    )
+    kind, name = _recipient_account_spec(agreement)
+    return ledger.holder_account(council=agreement.council, holder=agreement.holder, kind=kind, name=name)
 
 
 @transaction.atomic
@@ -761,19 +772,18 @@ def payment_run_approve(*, actor, run: PaymentRun) -> PaymentRun:
     payments = [p for p in payments if p.agreement.status == AgreementStatus.ACTIVE]
     if not payments:
         raise ValidationError("Every payment in this run has been suspended or stopped since it was prepared")
-    first_paid = []
+    _post_payments(actor, run.council, payments, on)
     for payment in payments:
-        payment.ledger_transaction = _post_payment(actor, payment, on)
         payment.status, payment.paid_on = PaymentStatus.PAID, on
-        payment.save(update_fields=["ledger_transaction", "status", "paid_on"])
+    ScheduledPayment.objects.bulk_update(payments, ["ledger_transaction", "status", "paid_on"], batch_size=500)
+    for payment in payments:
         if payment.offset:
             _receive_offset(actor, payment, on)
-        if payment.agreement.first_paid_on is None and payment.agreement_id not in first_paid:
-            first_paid.append(payment.agreement_id)
-    for agreement in Agreement.objects.filter(pk__in=first_paid).select_for_update():
-        agreement.first_paid_on = on
-        agreement.first_review_due = rules.first_review_due(on)
-        agreement.save(update_fields=["first_paid_on", "first_review_due", "updated_at"])
+    # The first payment of an agreement sets its first review date (the same day for every agreement in the run).
+    first_paid = {p.agreement_id for p in payments if p.agreement.first_paid_on is None}
+    Agreement.objects.filter(pk__in=first_paid, first_paid_on__isnull=True).update(
+        first_paid_on=on, first_review_due=rules.first_review_due(on), updated_at=timezone.now()
+    )
     _retotal(run)
     bank = BankDetails.objects.filter(council_id=run.council_id).first()
     for fmt, filename, content in exports.build_files(run=run, payments=payments, bank=bank, processing_date=on):

@@ -856,3 +856,104 @@ def test_transactions_of_a_council_are_its_posted_ones_newest_first(books, other
     other_books.pay("4.00", occurred_on=TUESDAY)
     _unposted(books, [D("1.00"), D("-1.00")])
     assert list(selectors.transactions_of(council=books.council)) == [later, same_day, first]
+
+
+# Posting many at once (a payment run) --------------------------------------------------------------------------------
+
+
+def _entries(books, amounts, *, prefix="payment"):
+    from ehcbudgets.ledger.services import Entry
+
+    return [
+        Entry(
+            kind=TransactionKind.PAYMENT,
+            occurred_on=MONDAY,
+            description=f"Payment {n}",
+            legs=[(books.education, -amount), (books.recipient, amount)],
+            key=f"{prefix}:{n}",
+        )
+        for n, amount in enumerate(amounts)
+    ]
+
+
+def test_posting_many_posts_each_balanced_transaction_under_its_key_in_order(books, officer):
+    """Each entry becomes one posted transaction with its legs, returned in the order given (ADR 9)."""
+    from ehcbudgets.ledger.services import post_many
+
+    posted = post_many(council=books.council, entries=_entries(books, [D("10.00"), D("20.50")]), actor=officer)
+    assert [t.key for t in posted] == ["payment:0", "payment:1"]
+    stored = Transaction.objects.order_by("pk")
+    assert [(t.key, t.posted, t.created_by) for t in stored] == [
+        ("payment:0", True, officer),
+        ("payment:1", True, officer),
+    ]
+    assert _legs_of(stored[1]) == {books.education.key: D("-20.50"), books.recipient.key: D("20.50")}
+    assert selectors.balance(account=books.recipient) == D("30.50")
+
+
+def test_posting_many_again_returns_the_first_postings_and_adds_nothing(books):
+    """A key already posted (by `post` or a batch) returns its first posting: a run approved twice pays once."""
+    from ehcbudgets.ledger.services import post_many
+
+    first = books.pay(D("10.00"), key="payment:0")
+    again = post_many(council=books.council, entries=_entries(books, [D("99.00"), D("5.00")]))
+    assert again[0] == first
+    assert _counts() == (2, 4)
+    assert post_many(council=books.council, entries=_entries(books, [D("1.00"), D("1.00")])) == again
+    assert _counts() == (2, 4)
+
+
+def test_one_entry_a_penny_out_of_balance_refuses_the_whole_batch(books):
+    """All or nothing: the batch is checked before anything is written (ADR 9)."""
+    from ehcbudgets.ledger.services import post_many
+
+    entries = _entries(books, [D("10.00"), D("20.00")])
+    entries[1].legs[1] = (books.recipient, D("20.01"))
+    with pytest.raises(ValidationError):
+        post_many(council=books.council, entries=entries)
+    assert _counts() == (0, 0)
+
+
+@pytest.mark.parametrize("keys", [["a", "a"], ["a", ""]], ids=["repeated-key", "missing-key"])
+def test_every_entry_of_a_batch_needs_its_own_key(books, keys):
+    from ehcbudgets.ledger.services import Entry, post_many
+
+    entries = [
+        Entry(
+            TransactionKind.PAYMENT, MONDAY, "Payment", [(books.education, D("-1.00")), (books.recipient, D("1.00"))], k
+        )
+        for k in keys
+    ]
+    with pytest.raises(ValidationError):
+        post_many(council=books.council, entries=entries)
+    assert _counts() == (0, 0)
+
+
+def test_posting_many_costs_the_same_statements_for_3_entries_as_for_30(books):
+    """A fixed number of statements per batch of 500, not per entry (ADR 9; docs/benchmarks.md)."""
+    from django.test.utils import CaptureQueriesContext
+
+    from ehcbudgets.ledger.services import post_many
+
+    with CaptureQueriesContext(connection) as few:
+        post_many(council=books.council, entries=_entries(books, [D("1.00")] * 3, prefix="few"))
+    with CaptureQueriesContext(connection) as many:
+        post_many(council=books.council, entries=_entries(books, [D("1.00")] * 30, prefix="many"))
+    assert len(many) == len(few) <= 8
+
+
+def test_holder_accounts_makes_the_missing_ones_and_reuses_the_rest(books):
+    """One read and one insert for many holders; an account already there is the same account."""
+    from ehcbudgets.ledger.services import holder_accounts
+
+    found = holder_accounts(
+        council=books.council,
+        wanted={
+            "agreement:1": (AccountKind.RECIPIENT, "Agreement 1: recipient"),
+            "agreement:2": (AccountKind.RECIPIENT, "Agreement 2: recipient"),
+        },
+    )
+    assert found["agreement:1"] == books.recipient
+    assert (found["agreement:2"].key, found["agreement:2"].council) == ("agreement:2:recipient", books.council)
+    with pytest.raises(ValidationError):
+        holder_accounts(council=books.council, wanted={"agreement:3": (AccountKind.COUNCIL_FUND, "No")})

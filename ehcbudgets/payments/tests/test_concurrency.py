@@ -54,18 +54,18 @@ def _at_once(*calls):
 def slow_section(monkeypatch):
     """Hold each run's critical section open a little, so the second run really waits for the first."""
     real_offsets = services._plan_offsets
-    real_post = services._post_payment
+    real_post = services._post_payments
 
     def slow_offsets(payments):
         time.sleep(0.4)
         return real_offsets(payments)
 
-    def slow_post(actor, payment, on):
+    def slow_post(actor, council, payments, on):
         time.sleep(0.2)
-        return real_post(actor, payment, on)
+        return real_post(actor, council, payments, on)
 
     monkeypatch.setattr(services, "_plan_offsets", slow_offsets)
-    monkeypatch.setattr(services, "_post_payment", slow_post)
+    monkeypatch.setattr(services, "_post_payments", slow_post)
 
 
 def test_runs_prepared_at_the_same_moment_take_each_payment_once(

@@ -403,31 +403,32 @@ def test_a_released_run_cannot_be_cancelled_or_approved_again(agreement, finance
 # All or nothing (ADR 9) ------------------------------------------------------------------------------------------
 
 
-def test_a_failure_between_two_payments_leaves_nothing_paid(agreement, second, finance, finance2, on_day, monkeypatch):
-    """A fault posting the second payment undoes the first: no payment, entry or file, the run still prepared."""
+def test_a_failure_after_the_payments_were_posted_leaves_nothing_paid(
+    agreement, second, finance, finance2, on_day, monkeypatch
+):
+    """A fault once both payments are posted (making the bank files) undoes them: no payment, entry or file, the run
+    still prepared; approved again, it pays each once."""
     on_day(date(2026, 4, 1))
     run = prepare(finance, agreement.council, date(2026, 4, 1))
     assert run.payment_count == 2
-    real = services._post_payment
-    calls = []
+    real = services.exports.build_files
+    posted = []
 
-    def failing(actor, payment, on):
-        calls.append(payment.pk)
-        if len(calls) == 2:
-            raise RuntimeError("the ledger went away")
-        return real(actor, payment, on)
+    def failing(**kwargs):
+        posted.append(Transaction.objects.count())
+        raise RuntimeError("the file store went away")
 
-    monkeypatch.setattr(services, "_post_payment", failing)
+    monkeypatch.setattr(services.exports, "build_files", failing)
     with pytest.raises(RuntimeError):
         services.payment_run_approve(actor=finance2, run=run)
-    assert len(calls) == 2
+    assert posted == [2]
     run.refresh_from_db()
     assert (run.status, run.approved_by, run.released_at) == (RunStatus.PREPARED, None, None)
     assert_nothing_paid()
     assert ScheduledPayment.objects.filter(run=run, status="scheduled").count() == 2
     assert Agreement.objects.filter(first_paid_on__isnull=False).count() == 0
 
-    monkeypatch.setattr(services, "_post_payment", real)
+    monkeypatch.setattr(services.exports, "build_files", real)
     run = services.payment_run_approve(actor=finance2, run=run)
     assert run.status == RunStatus.RELEASED
     assert ScheduledPayment.objects.filter(status="paid").count() == Transaction.objects.count() == 2
