@@ -85,3 +85,16 @@ def audit(db):
 def council_admin(make_user, council):
     """The administrator of `council`: the only role that changes its local offer, rates and policy."""
     return make_user(Role.COUNCIL_ADMIN, council=council, full_name="Ada Administrator", email="ada@council.example")
+
+
+@pytest.fixture
+def files(settings, tmp_path):
+    """Default storage in a fresh folder on disk (the suite otherwise keeps files in memory); returns the folder."""
+    folder = tmp_path / "files"
+    folder.mkdir()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": folder}},
+    }
+    settings.STATIC_ROOT = tmp_path / "static"
+    return folder

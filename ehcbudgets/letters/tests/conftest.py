@@ -1,22 +1,9 @@
-"""Fixtures for letters: a real folder for files when a test needs one, and templates written by the test."""
+"""Fixtures for letters: templates written by the test (a real folder for files is the root conftest's `files`)."""
 
 import re
 import zlib
 
 import pytest
-
-
-@pytest.fixture
-def files(settings, tmp_path):
-    """Default storage in a fresh folder (the suite otherwise keeps files in memory); returns the folder."""
-    folder = tmp_path / "files"
-    folder.mkdir()
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": folder}},
-    }
-    settings.STATIC_ROOT = tmp_path / "static"
-    return folder
 
 
 @pytest.fixture

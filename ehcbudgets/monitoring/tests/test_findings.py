@@ -326,19 +326,7 @@ def test_an_answer_that_fails_after_its_evidence_was_stored_leaves_no_file_behin
     assert state(raised) == before
 
 
-@pytest.fixture
-def disk(settings, tmp_path):
-    """Default storage in a fresh folder on disk (the suite otherwise keeps files in memory); returns the folder."""
-    folder = tmp_path / "files"
-    folder.mkdir()
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": folder}},
-    }
-    return folder
-
-
-def test_files_left_by_a_rolled_back_answer_or_receipt_are_swept_and_kept_ones_stay(raised, parent_user, disk):
+def test_files_left_by_a_rolled_back_answer_or_receipt_are_swept_and_kept_ones_stay(raised, parent_user, files):
     """Files cannot share the database's transaction: an answer or a receipt taken back after its file was written
     leaves the file. `sweep_files` removes such files once they are an hour old (a younger one may belong to a
     transaction still open) and never one a record points at."""
@@ -362,7 +350,7 @@ def test_files_left_by_a_rolled_back_answer_or_receipt_are_swept_and_kept_ones_s
     with pytest.raises(Boom), transaction.atomic():
         spending.receipt_add(actor=parent_user, record=spent, upload=upload(JPEG_BYTES, "receipt.jpg"))
         raise Boom
-    on_disk = sorted(p.relative_to(disk).as_posix() for p in disk.rglob("*") if p.is_file())
+    on_disk = sorted(p.relative_to(files).as_posix() for p in files.rglob("*") if p.is_file())
     orphans = [name for name in on_disk if name != kept]
     assert len(orphans) == 2 and {name.split("/")[0] for name in orphans} == {"evidence", "receipts"}
     assert files_sweep() == [], "younger than an hour: left alone"
@@ -370,7 +358,7 @@ def test_files_left_by_a_rolled_back_answer_or_receipt_are_swept_and_kept_ones_s
     out = StringIO()
     call_command("sweep_files", "--older-than-minutes", "0", stdout=out)
     assert out.getvalue().endswith("Removed 2 files.\n")
-    assert [p.relative_to(disk).as_posix() for p in disk.rglob("*") if p.is_file()] == [kept]
+    assert [p.relative_to(files).as_posix() for p in files.rglob("*") if p.is_file()] == [kept]
 
 
 @pytest.mark.parametrize(
