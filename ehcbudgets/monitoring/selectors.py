@@ -259,12 +259,18 @@ def work_items(*, user, on: date | None = None) -> list[WorkItem]:
 def recipient_changes_pending(*, council_id, children) -> QuerySet[DpReview]:
     """Reviews that decided the payments need a new recipient (DOMAIN R20) where no change of recipient has been made
     since: the review is recorded at once and the officer sets the new recipient up next, so the queue keeps it until
-    they do, or the payments stop."""
+    they do, the payments stop, or a later review decides otherwise."""
     changed_since = AgreementChange.objects.filter(
         agreement=OuterRef("agreement"),
         kind=ChangeKind.CHANGE_RECIPIENT,
         withdrawn=False,
         notice_on__gte=OuterRef("recorded_on"),
+    )
+    reviewed_since = DpReview.objects.filter(
+        agreement=OuterRef("agreement"),
+        status=ReviewStatus.RECORDED,
+        recorded_on__gte=OuterRef("recorded_on"),
+        pk__gt=OuterRef("pk"),
     )
     return (
         DpReview.objects.filter(
@@ -277,6 +283,7 @@ def recipient_changes_pending(*, council_id, children) -> QuerySet[DpReview]:
             agreement__child__in=children,
         )
         .exclude(Exists(changed_since))
+        .exclude(Exists(reviewed_since))
         .select_related("agreement__child")
     )
 

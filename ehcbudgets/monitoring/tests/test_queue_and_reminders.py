@@ -364,6 +364,22 @@ def test_a_change_of_recipient_before_the_review_does_not_count(needs_recipient,
     assert recipient_items(officer) == []
 
 
+def test_a_later_review_deciding_otherwise_ends_the_wait_for_a_new_recipient(needs_recipient, officer, on_day):
+    """If a later review keeps the recipient (the recipient asked for one, say), the queue no longer waits for a
+    change of recipient (DOMAIN R20)."""
+    from ehcbudgets.monitoring.tests.test_reviews import record
+
+    on_day(TODAY + 10 * DAY)
+    asked = services.review_request(
+        actor=needs_recipient.agreement.recipient.user,
+        agreement=needs_recipient.agreement,
+        reasons="I would like to keep managing the payments.",
+    )
+    assert len(recipient_items(officer, on=TODAY + 10 * DAY)) == 1
+    record(officer, asked, "continue")
+    assert recipient_items(officer, on=TODAY + 10 * DAY) == []
+
+
 def test_a_new_recipient_is_no_longer_needed_once_the_payments_stop(needs_recipient, officer):
     """Stopping payments ends the work: nobody receives them (DOMAIN R22)."""
     from ehcbudgets.payments.models import Agreement
