@@ -957,3 +957,16 @@ def test_holder_accounts_makes_the_missing_ones_and_reuses_the_rest(books):
     assert (found["agreement:2"].key, found["agreement:2"].council) == ("agreement:2:recipient", books.council)
     with pytest.raises(ValidationError):
         holder_accounts(council=books.council, wanted={"agreement:3": (AccountKind.COUNCIL_FUND, "No")})
+
+
+def test_the_database_still_refuses_an_unbalanced_entry_posted_in_a_batch(books, monkeypatch):
+    """With the service's own check taken away, the triggers refuse the batch as it is posted: nothing is left."""
+    from ehcbudgets.ledger import services
+    from ehcbudgets.ledger.services import post_many
+
+    monkeypatch.setattr(services, "_check_legs", lambda council, legs: None)
+    entries = _entries(books, [D("10.00"), D("20.00")])
+    entries[1].legs[1] = (books.recipient, D("20.01"))
+    with pytest.raises(DatabaseError), transaction.atomic():
+        post_many(council=books.council, entries=entries)
+    assert _counts() == (0, 0)
