@@ -7,6 +7,9 @@ from ehcbudgets.accounts.permissions import Perm, has_perm
 from ehcbudgets.payments import selectors as payment_selectors
 from ehcbudgets.payments.models import Agreement, AgreementStatus
 
+#: The address of one agreement, under which its payments, spending, findings and reviews sit.
+AGREEMENT = "/children/{child_id}/direct-payments/{agreement_id}"
+
 #: The content types an uploaded receipt or piece of evidence may have (spending.files.sniff).
 UPLOAD_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/heic")
 

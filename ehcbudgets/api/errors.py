@@ -128,3 +128,8 @@ def problem_component_schemas() -> dict:
     schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
     definitions = schema.pop("$defs", {})
     return {"Problem": schema, **definitions}
+
+
+#: What a read and a write can be refused with: every router's operations use these.
+READ_PROBLEMS = problem_responses(401, 403, 404, 422)
+WRITE_PROBLEMS = problem_responses(400, 401, 403, 404, 422)

@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 
 from ehcbudgets.accounts.permissions import Perm
 from ehcbudgets.api.auth import require_perm
-from ehcbudgets.api.errors import problem_responses
+from ehcbudgets.api.errors import READ_PROBLEMS, WRITE_PROBLEMS
 from ehcbudgets.api.pagination import Pages
 from ehcbudgets.api.schemas_budgets import (
     BudgetDetailOut,
@@ -46,8 +46,6 @@ router = Router(tags=["Budgets"])
 
 #: Staff read the budgets in their scope; families read their own children's (without the council's workings).
 READ = (Perm.BUDGET_VIEW, Perm.FAMILY_VIEW)
-READ_PROBLEMS = problem_responses(401, 403, 404, 422)
-WRITE_PROBLEMS = problem_responses(400, 401, 403, 404, 422)
 
 
 def _budget(request: HttpRequest, budget_id: int) -> Budget:

@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 
 from ehcbudgets.accounts.permissions import Perm
 from ehcbudgets.api.auth import require_perm
-from ehcbudgets.api.errors import problem_responses
+from ehcbudgets.api.errors import READ_PROBLEMS
 from ehcbudgets.api.pagination import Pages
 from ehcbudgets.api.schemas_letters import LetterDetailOut, LetterOut
 from ehcbudgets.letters.models import Letter
@@ -25,7 +25,6 @@ logger = logging.getLogger(__name__)
 
 router = Router(tags=["Letters"])
 
-READ_PROBLEMS = problem_responses(401, 403, 404, 422)
 #: The download's own answer, documented beside its refusals.
 PDF_RESPONSES = {
     "responses": {

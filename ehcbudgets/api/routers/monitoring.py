@@ -19,9 +19,9 @@ from ninja import File, Form, Query, Router, UploadedFile
 from ninja.pagination import paginate
 
 from ehcbudgets.accounts.permissions import Perm
-from ehcbudgets.api.agreements import agreement_or_404, private_file_responses
+from ehcbudgets.api.agreements import AGREEMENT, agreement_or_404, private_file_responses
 from ehcbudgets.api.auth import require_perm
-from ehcbudgets.api.errors import problem_responses
+from ehcbudgets.api.errors import READ_PROBLEMS, WRITE_PROBLEMS
 from ehcbudgets.api.pagination import PageQuery, Pages
 from ehcbudgets.api.schemas_monitoring import (
     DpReviewDeclineIn,
@@ -53,9 +53,6 @@ router = Router(tags=["Monitoring"])
 
 #: Staff see the findings of agreements in their council; families see those about their own children's.
 READ = (Perm.DP_VIEW, Perm.FAMILY_VIEW)
-READ_PROBLEMS = problem_responses(401, 403, 404, 422)
-WRITE_PROBLEMS = problem_responses(400, 401, 403, 404, 422)
-AGREEMENT = "/children/{child_id}/direct-payments/{agreement_id}"
 FINDINGS, REVIEWS = AGREEMENT + "/findings", AGREEMENT + "/reviews"
 FINDING = FINDINGS + "/{finding_id}"
 REVIEW = REVIEWS + "/{review_id}"

@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 
 from ehcbudgets.accounts.permissions import Perm
 from ehcbudgets.api.auth import require_perm
-from ehcbudgets.api.errors import problem_responses
+from ehcbudgets.api.errors import READ_PROBLEMS, WRITE_PROBLEMS
 from ehcbudgets.api.pagination import Pages
 from ehcbudgets.api.schemas_budgets import OfferItemOut, RateOut
 from ehcbudgets.api.schemas_offer import OfferItemIn, OfferItemPatch, PolicyHistoryOut, PolicyIn, PolicyOut, RateIn
@@ -20,8 +20,6 @@ router = Router(tags=["Local offer"])
 
 #: Staff who see budgets price them from the catalogue; council admins keep it.
 READ = (Perm.BUDGET_VIEW, Perm.OFFER_MANAGE)
-READ_PROBLEMS = problem_responses(401, 403, 404, 422)
-WRITE_PROBLEMS = problem_responses(400, 401, 403, 404, 422)
 
 
 @router.get("/offer/items", response=list[OfferItemOut], summary="List the local offer", openapi_extra=READ_PROBLEMS)

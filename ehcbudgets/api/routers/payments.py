@@ -15,9 +15,9 @@ from ninja.pagination import paginate
 
 from ehcbudgets.accounts.models import Role
 from ehcbudgets.accounts.permissions import Perm, has_perm
-from ehcbudgets.api.agreements import agreement_or_404
+from ehcbudgets.api.agreements import AGREEMENT, agreement_or_404
 from ehcbudgets.api.auth import require_perm
-from ehcbudgets.api.errors import problem_responses
+from ehcbudgets.api.errors import READ_PROBLEMS, WRITE_PROBLEMS
 from ehcbudgets.api.pagination import Pages
 from ehcbudgets.api.schemas_payments import (
     AgreementChangeOut,
@@ -60,10 +60,7 @@ router = Router(tags=["Direct payments"])
 READ = (Perm.DP_VIEW, Perm.FAMILY_VIEW)
 #: The recipient acts for themselves online; an officer records what they said in writing or by phone.
 RECIPIENT_OR_OFFICER = (Perm.DP_CONSENT, Perm.DP_MANAGE)
-READ_PROBLEMS = problem_responses(401, 403, 404, 422)
-WRITE_PROBLEMS = problem_responses(400, 401, 403, 404, 422)
 RUNS, RECOVERIES, LEDGER = ["Payment runs"], ["Recoveries"], ["Ledger"]
-AGREEMENT = "/children/{child_id}/direct-payments/{agreement_id}"
 #: The file download's own answer, documented beside its refusals.
 FILE_RESPONSES = {
     "responses": {

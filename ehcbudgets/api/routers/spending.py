@@ -20,9 +20,9 @@ from ninja import File, Form, Router, UploadedFile
 from ninja.pagination import paginate
 
 from ehcbudgets.accounts.permissions import Perm
-from ehcbudgets.api.agreements import agreement_or_404, private_file_responses
+from ehcbudgets.api.agreements import AGREEMENT, agreement_or_404, private_file_responses
 from ehcbudgets.api.auth import require_perm
-from ehcbudgets.api.errors import problem_responses
+from ehcbudgets.api.errors import READ_PROBLEMS, WRITE_PROBLEMS
 from ehcbudgets.api.pagination import Pages
 from ehcbudgets.api.schemas_spending import (
     CommitmentIn,
@@ -78,9 +78,7 @@ READ = (Perm.DP_VIEW, Perm.FAMILY_VIEW)
 #: Who keeps the records: the recipient or their third party, or a council officer on their behalf (the services
 #: check which person, and the council, again).
 KEEPER = (Perm.SPENDING_RECORD, Perm.DP_MANAGE)
-READ_PROBLEMS = problem_responses(401, 403, 404, 422)
-WRITE_PROBLEMS = problem_responses(400, 401, 403, 404, 422)
-SPENDING = "/children/{child_id}/direct-payments/{agreement_id}/spending"
+SPENDING = AGREEMENT + "/spending"
 RECORDS, STATEMENTS, RULES, OWED, RETURNS = (
     ["Spending records"],
     ["Statements"],
