@@ -15,6 +15,7 @@ from ehcbudgets.core.files import private_file_response
 from ehcbudgets.core.views import form_page
 from ehcbudgets.payments import selectors as payment_selectors
 from ehcbudgets.payments.models import AgreementStatus
+from ehcbudgets.payments.services import is_recipient_user
 from ehcbudgets.spending.services import keeps_records
 
 from . import selectors, services
@@ -56,7 +57,7 @@ def overview(request, pk, agreement_pk):
         "open_findings": [f for f in found if f.is_open],
         "closed_findings": [f for f in found if not f.is_open],
         "reviews": reviews,
-        "can_ask": agreement.recipient.user_id == request.user.pk
+        "can_ask": is_recipient_user(request.user, agreement)
         and services.reviewable(agreement)
         and not pending_request,
         "pending_request": pending_request,

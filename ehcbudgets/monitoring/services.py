@@ -358,11 +358,6 @@ def finding_escalate(
 REVIEW_QUESTIONS = ("appropriate", "used_effectively", "enough", "tests_met", "conditions_kept")
 #: The outcomes a manager decides: they change or end the payments (DOMAIN R20 to R22).
 DECIDED_OUTCOMES = (ReviewOutcome.INCREASE, ReviewOutcome.REDUCE, ReviewOutcome.STOP, ReviewOutcome.ADD_CONDITIONS)
-REVIEW_LETTER_DAYS = 10
-
-
-def _is_recipient(actor, agreement: Agreement) -> bool:
-    return bool(getattr(actor, "pk", None)) and agreement.recipient.user_id == actor.pk
 
 
 def reviewable(agreement: Agreement) -> bool:
@@ -377,7 +372,7 @@ def review_request(*, actor, agreement: Agreement, reasons: str) -> DpReview:
     agreement = (
         Agreement.objects.select_for_update(of=("self",)).select_related("recipient", "council").get(pk=agreement.pk)
     )
-    if not has_perm(actor, Perm.DP_CONSENT) or not _is_recipient(actor, agreement):
+    if not has_perm(actor, Perm.DP_CONSENT) or not payments.is_recipient_user(actor, agreement):
         raise PermissionDenied("Only the person who receives the direct payments can ask for a review.")
     if not reviewable(agreement):
         raise ValidationError("The direct payments are not running or are stopping, so there is nothing to review")

@@ -22,7 +22,7 @@ from ehcbudgets.councils.selectors import policy_in_force
 from ehcbudgets.payments import selectors as payment_selectors
 from ehcbudgets.plans.models import Outcome
 
-from . import selectors, services
+from . import rules, selectors, services
 from .forms import (
     FindingEscalateForm,
     FindingRaiseForm,
@@ -31,7 +31,7 @@ from .forms import (
     ReviewRecordForm,
     SweepForm,
 )
-from .models import FindingNote, FindingRule, FindingStatus, ReviewOutcome, ReviewStatus
+from .models import OPEN_FINDING_STATUSES, FindingNote, FindingRule, FindingStatus, ReviewOutcome, ReviewStatus
 
 PER_PAGE = 25
 
@@ -259,8 +259,8 @@ def review(request, pk, agreement_pk, dp_review_pk):
         "can_record": has_perm(request.user, Perm.DP_MANAGE)
         and item.status == ReviewStatus.DUE
         and services.reviewable(agreement),
-        "overdue": item.status == ReviewStatus.DUE and item.due_on < today(),
-        "findings": list(selectors.findings_of(agreement=agreement).filter(status__in=["open", "raised", "answered"])),
+        "overdue": item.status == ReviewStatus.DUE and rules.review_overdue(due_on=item.due_on, on=today()),
+        "findings": list(selectors.findings_of(agreement=agreement).filter(status__in=OPEN_FINDING_STATUSES)),
     }
     return render(request, "monitoring/review.html", context)
 

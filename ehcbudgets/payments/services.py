@@ -82,7 +82,7 @@ def _policy(agreement_or_council, on: date | None = None):
     return policy_in_force(council=council, on=on or today())
 
 
-def _is_recipient_user(actor, agreement: Agreement) -> bool:
+def is_recipient_user(actor, agreement: Agreement) -> bool:
     """Whether the signed-in family member is the agreement's recipient (their contact record is linked to them)."""
     return bool(getattr(actor, "pk", None)) and agreement.recipient.user_id == actor.pk
 
@@ -530,7 +530,7 @@ def agreement_consent(
     agreement = _lock(agreement)
     if actor.is_family:
         check_perm(actor, Perm.DP_CONSENT)
-        if not _is_recipient_user(actor, agreement):
+        if not is_recipient_user(actor, agreement):
             raise PermissionDenied("Only the person who receives the payments can consent to them.")
         channel, consented_on = ConsentChannel.ONLINE, today()
     else:
@@ -1144,7 +1144,7 @@ def agreement_withdraw_consent(*, actor, agreement: Agreement, reasons: str = ""
     agreement = _lock(agreement)
     if actor.is_family:
         check_perm(actor, Perm.DP_CONSENT)
-        if not _is_recipient_user(actor, agreement):
+        if not is_recipient_user(actor, agreement):
             raise PermissionDenied("Only the person who receives the payments can withdraw consent.")
     else:
         check_perm(actor, Perm.DP_MANAGE)
@@ -1478,7 +1478,7 @@ def reconsideration_request(
     agreement = subject.agreement
     if actor.is_family:
         check_perm(actor, Perm.DP_CONSENT)
-        if not _is_recipient_user(actor, agreement) and not (
+        if not is_recipient_user(actor, agreement) and not (
             recovery is not None and recovery.payer.user_id == actor.pk
         ):
             raise PermissionDenied("Only the person the notice was sent to can ask for a reconsideration.")
