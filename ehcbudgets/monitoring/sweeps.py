@@ -146,8 +146,9 @@ def changed_since(*, council, since: datetime, on: date) -> set[int]:
 
 
 def hits_for(*, council, agreement_ids: list[int], on: date) -> dict[int, list]:
-    """Every rule's hits for a batch of agreements, read in a fixed number of queries. Records are checked from a time
-    in an incremental sweep (older ones were checked before), all of them in a full sweep."""
+    """Every rule's hits for a batch of agreements, read in a fixed number of queries. Every record of an agreement
+    is read again, in an incremental sweep as in a full one: the findings' keys keep a hit found before from being
+    raised twice (ADR 11)."""
     policy = policy_in_force(council=council, on=on)
     policies = council_policies(council)
     agreements = list(Agreement.objects.filter(council=council, pk__in=agreement_ids).order_by("pk"))
