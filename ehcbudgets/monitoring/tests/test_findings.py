@@ -51,6 +51,16 @@ def upload(content: bytes, name: str = "evidence.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
 
 
+def assert_refused(finding, field: str, act) -> None:
+    """The call is refused with a message on the field, and the finding, its notes, the recoveries and the letters
+    are as they were."""
+    before = state(finding)
+    with pytest.raises(ValidationError) as exc:
+        act()
+    assert field in exc.value.message_dict
+    assert state(finding) == before
+
+
 def raise_(actor, finding, message=MESSAGE):
     return services.finding_raise(actor=actor, finding=finding, message=message)
 
@@ -178,11 +188,7 @@ def test_raising_a_finding_is_audited(finding, officer, audit):
 @pytest.mark.parametrize("message", ["", "   "])
 def test_a_finding_is_raised_only_with_a_message(finding, officer, message):
     """The family must be told what is wanted: an empty message is refused naming it, and nothing changes."""
-    before = state(finding)
-    with pytest.raises(ValidationError) as exc:
-        raise_(officer, finding, message=message)
-    assert "message" in exc.value.message_dict
-    assert state(finding) == before
+    assert_refused(finding, "message", lambda: raise_(officer, finding, message=message))
 
 
 def test_a_finding_waiting_for_the_family_s_answer_is_not_raised_again(raised, officer):
@@ -241,11 +247,7 @@ def test_the_family_may_answer_again_after_answering(answered, parent_user):
 @pytest.mark.parametrize("text", ["", "  "])
 def test_an_answer_needs_words(raised, parent_user, text):
     """An empty answer is refused naming it; the finding stays raised."""
-    before = state(raised)
-    with pytest.raises(ValidationError) as exc:
-        answer(parent_user, raised, text=text)
-    assert "text" in exc.value.message_dict
-    assert state(raised) == before
+    assert_refused(raised, "text", lambda: answer(parent_user, raised, text=text))
 
 
 def test_answering_is_audited(raised, parent_user, audit):
@@ -369,11 +371,7 @@ def test_files_left_by_a_rolled_back_answer_or_receipt_are_swept_and_kept_ones_s
 def test_evidence_that_is_not_a_pdf_or_image_is_refused_and_nothing_changes(raised, parent_user, content):
     """Text called .pdf, an empty file and a video are refused naming the file; no answer is kept, the finding
     stays raised."""
-    before = state(raised)
-    with pytest.raises(ValidationError) as exc:
-        answer(parent_user, raised, file=upload(content, "evidence.pdf"))
-    assert "file" in exc.value.message_dict
-    assert state(raised) == before
+    assert_refused(raised, "file", lambda: answer(parent_user, raised, file=upload(content, "evidence.pdf")))
 
 
 @pytest.mark.parametrize(("extra", "accepted"), [(0, True), (1, False)], ids=["exactly-the-limit", "a-byte-over"])
@@ -386,11 +384,7 @@ def test_evidence_may_be_as_large_as_the_limit_and_no_larger(raised, parent_user
         answer(parent_user, raised, file=upload(content))
         assert raised.notes.get(from_family=True).size == 100
         return
-    before = state(raised)
-    with pytest.raises(ValidationError) as exc:
-        answer(parent_user, raised, file=upload(content))
-    assert "file" in exc.value.message_dict
-    assert state(raised) == before
+    assert_refused(raised, "file", lambda: answer(parent_user, raised, file=upload(content)))
 
 
 def test_evidence_over_ten_megabytes_is_refused(raised, parent_user):
@@ -441,11 +435,7 @@ def test_a_finding_in_any_open_state_can_be_resolved_with_reasons(in_state, offi
 @pytest.mark.parametrize("reason", ["", "  "])
 def test_a_finding_is_resolved_only_with_a_reason(raised, officer, reason):
     """No reason: refused naming it; the finding stays raised."""
-    before = state(raised)
-    with pytest.raises(ValidationError) as exc:
-        resolve(officer, raised, reason=reason)
-    assert "reason" in exc.value.message_dict
-    assert state(raised) == before
+    assert_refused(raised, "reason", lambda: resolve(officer, raised, reason=reason))
 
 
 def test_the_database_refuses_a_resolved_finding_without_reasons(finding):
@@ -531,49 +521,29 @@ def test_no_more_can_be_recovered_than_has_been_paid(finding, manager, over, acc
         escalate(manager, finding, amount=amount)
         assert Recovery.objects.get().amount == PAID
         return
-    before = state(finding)
-    with pytest.raises(ValidationError) as exc:
-        escalate(manager, finding, amount=amount)
-    assert "amount" in exc.value.message_dict
-    assert state(finding) == before
+    assert_refused(finding, "amount", lambda: escalate(manager, finding, amount=amount))
     assert finding.status == FindingStatus.OPEN
 
 
 @pytest.mark.parametrize("amount", ["0.00", "-1.00"])
 def test_an_escalation_needs_an_amount_to_recover(finding, manager, amount):
     """Nothing or less is no recovery: refused, the finding stays open and nothing is recovered (R23)."""
-    before = state(finding)
-    with pytest.raises(ValidationError) as exc:
-        escalate(manager, finding, amount=amount)
-    assert "amount" in exc.value.message_dict
-    assert state(finding) == before
+    assert_refused(finding, "amount", lambda: escalate(manager, finding, amount=amount))
 
 
 def test_an_escalation_needs_reasons_for_the_notice(raised, manager):
     """No reasons, no notice, no recovery: refused and the finding stays raised (R23)."""
-    before = state(raised)
-    with pytest.raises(ValidationError) as exc:
-        escalate(manager, raised, reasons="  ")
-    assert "reasons" in exc.value.message_dict
-    assert state(raised) == before
+    assert_refused(raised, "reasons", lambda: escalate(manager, raised, reasons="  "))
 
 
 def test_an_escalation_needs_a_way_to_recover(finding, manager):
     """An unknown method is refused naming it; nothing changes."""
-    before = state(finding)
-    with pytest.raises(ValidationError) as exc:
-        escalate(manager, finding, method="bailiffs")
-    assert "method" in exc.value.message_dict
-    assert state(finding) == before
+    assert_refused(finding, "method", lambda: escalate(manager, finding, method="bailiffs"))
 
 
 def test_a_repayment_cannot_be_due_before_the_notice_allows(finding, manager):
     """Due before 20 May 2026 (14 days after the notice is received) is refused; the finding stays open (R23)."""
-    before = state(finding)
-    with pytest.raises(ValidationError) as exc:
-        escalate(manager, finding, due_on=date(2026, 5, 19))
-    assert "due_on" in exc.value.message_dict
-    assert state(finding) == before
+    assert_refused(finding, "due_on", lambda: escalate(manager, finding, due_on=date(2026, 5, 19)))
 
 
 def test_the_database_refuses_an_escalated_finding_without_a_recovery(finding):
