@@ -109,6 +109,17 @@ def nothing_recorded(review) -> tuple:
     )
 
 
+def assert_nothing_recorded(review, act, *, error=ValidationError, match=None, field=None) -> None:
+    """The call is refused (with a message on `field` when given) and nothing of the review, its agreement and
+    payments, the letters or the other reviews changed."""
+    before = nothing_recorded(review)
+    with pytest.raises(error, match=match) as exc:
+        act()
+    if field is not None:
+        assert field in exc.value.message_dict
+    assert nothing_recorded(review) == before
+
+
 @pytest.fixture
 def review(funded):
     """A review of the funded agreement, due with the plan's review on 15 May 2026."""
@@ -393,30 +404,20 @@ def test_progress_must_be_recorded_for_every_outcome(review, officer, case):
 
 def test_progress_must_be_one_of_the_known_measures(review, officer, case):
     """ "Great" is not a measure of progress: refused, nothing recorded (R19)."""
-    before = nothing_recorded(review)
-    with pytest.raises(ValidationError) as exc:
-        record(officer, review, progress={case.outcome.pk: ("great", "")})
-    assert "progress" in exc.value.message_dict
-    assert nothing_recorded(review) == before
+    assert_nothing_recorded(
+        review, lambda: record(officer, review, progress={case.outcome.pk: ("great", "")}), field="progress"
+    )
 
 
 @pytest.mark.parametrize("reasons", ["", "  "])
 def test_the_outcome_needs_reasons(review, officer, reasons):
-    before = nothing_recorded(review)
-    with pytest.raises(ValidationError) as exc:
-        record(officer, review, reasons=reasons)
-    assert "outcome_reasons" in exc.value.message_dict
-    assert nothing_recorded(review) == before
+    assert_nothing_recorded(review, lambda: record(officer, review, reasons=reasons), field="outcome_reasons")
 
 
 @pytest.mark.parametrize("outcome", ["", "carry_on"])
 def test_the_outcome_must_be_one_the_law_gives(review, officer, outcome):
     """Only the six outcomes of R20."""
-    before = nothing_recorded(review)
-    with pytest.raises(ValidationError) as exc:
-        record(officer, review, outcome)
-    assert "outcome" in exc.value.message_dict
-    assert nothing_recorded(review) == before
+    assert_nothing_recorded(review, lambda: record(officer, review, outcome), field="outcome")
 
 
 def test_recording_a_review_is_audited(review, officer, audit):
@@ -433,33 +434,25 @@ def test_recording_a_review_is_audited(review, officer, audit):
 
 def test_a_recorded_review_cannot_be_recorded_again(review, officer):
     record(officer, review)
-    before = nothing_recorded(review)
-    with pytest.raises(ValidationError, match="already been recorded"):
-        record(officer, review, reasons="A second go")
-    assert nothing_recorded(review) == before
+    assert_nothing_recorded(
+        review, lambda: record(officer, review, reasons="A second go"), match="already been recorded"
+    )
 
 
 def test_a_review_of_payments_that_are_stopping_is_refused(review, manager):
     """Once a stop has been decided there is nothing left to review."""
     payments.agreement_stop(actor=manager, agreement=review.agreement, ground="cannot_secure", reasons="No PA")
-    before = nothing_recorded(review)
-    with pytest.raises(ValidationError, match="not running"):
-        record(manager, review)
-    assert nothing_recorded(review) == before
+    assert_nothing_recorded(review, lambda: record(manager, review), match="not running")
 
 
 def test_another_council_s_staff_cannot_record_a_review(review, make_user, other_council):
-    before = nothing_recorded(review)
-    with pytest.raises(PermissionDenied):
-        record(make_user(Role.TEAM_MANAGER, council=other_council), review)
-    assert nothing_recorded(review) == before
+    assert_nothing_recorded(
+        review, lambda: record(make_user(Role.TEAM_MANAGER, council=other_council), review), error=PermissionDenied
+    )
 
 
 def test_the_family_cannot_record_a_review(review, parent_user):
-    before = nothing_recorded(review)
-    with pytest.raises(PermissionDenied):
-        record(parent_user, review)
-    assert nothing_recorded(review) == before
+    assert_nothing_recorded(review, lambda: record(parent_user, review), error=PermissionDenied)
 
 
 # Outcomes (DOMAIN R20) --------------------------------------------------------------------------------------------
@@ -539,11 +532,11 @@ def test_a_reduction_from_a_review_respects_the_notice_period(review, manager, e
         assert record(manager, review, "reduce", new_amount=Decimal("3000.00"), effective_on=effective_on)
         assert AgreementChange.objects.get().effective_on == effective_on
         return
-    before = nothing_recorded(review)
-    with pytest.raises(ValidationError) as exc:
-        record(manager, review, "reduce", new_amount=Decimal("3000.00"), effective_on=effective_on)
-    assert "effective_on" in exc.value.message_dict
-    assert nothing_recorded(review) == before
+    assert_nothing_recorded(
+        review,
+        lambda: record(manager, review, "reduce", new_amount=Decimal("3000.00"), effective_on=effective_on),
+        field="effective_on",
+    )
 
 
 def test_the_review_letter_for_a_reduction_points_to_the_notice_and_reconsideration(review, manager):
@@ -564,11 +557,7 @@ def test_a_stop_gives_notice_on_its_ground(review, manager):
 @pytest.mark.parametrize("ground", ["", "bored", "consent_withdrawn"])
 def test_a_stop_needs_a_council_ground_and_records_nothing_without_one(review, manager, ground):
     """No ground, an unknown one, or the recipient's own ground: refused naming the ground; nothing recorded (R22)."""
-    before = nothing_recorded(review)
-    with pytest.raises(ValidationError) as exc:
-        record(manager, review, "stop", ground=ground)
-    assert "ground" in exc.value.message_dict
-    assert nothing_recorded(review) == before
+    assert_nothing_recorded(review, lambda: record(manager, review, "stop", ground=ground), field="ground")
 
 
 def test_new_conditions_are_added_to_the_agreement_s_conditions(review, manager):
@@ -589,11 +578,9 @@ def test_new_conditions_from_a_review_come_with_notice(review, manager):
 
 
 def test_adding_no_conditions_records_nothing(review, manager):
-    before = nothing_recorded(review)
-    with pytest.raises(ValidationError) as exc:
-        record(manager, review, "add_conditions", conditions="  ")
-    assert "conditions" in exc.value.message_dict
-    assert nothing_recorded(review) == before
+    assert_nothing_recorded(
+        review, lambda: record(manager, review, "add_conditions", conditions="  "), field="conditions"
+    )
 
 
 def test_a_change_of_recipient_without_the_new_recipient_is_recorded_for_the_officer_to_set_up(review, officer):
@@ -619,11 +606,11 @@ def test_a_change_of_recipient_with_the_new_recipient_is_made_and_waits_for_thei
 def test_an_ineligible_new_recipient_records_nothing(review, officer, case):
     """A nominee with no written nomination cannot take over: refused naming them, nothing recorded (R10, R20)."""
     nominee = nominee_of(case.child, nominee_consent_on=ASSESSED_ON)
-    before = nothing_recorded(review)
-    with pytest.raises(ValidationError) as exc:
-        record(officer, review, "change_recipient", new_recipient=nominee, **CARD)
-    assert "new_recipient" in exc.value.message_dict
-    assert nothing_recorded(review) == before
+    assert_nothing_recorded(
+        review,
+        lambda: record(officer, review, "change_recipient", new_recipient=nominee, **CARD),
+        field="new_recipient",
+    )
 
 
 # Outcomes the answers allow (DOMAIN R17, R22) ---------------------------------------------------------------------
@@ -695,10 +682,7 @@ def test_a_case_officer_may_record_a_review_that_continues_the_payments(review, 
 )
 def test_a_case_officer_cannot_record_an_outcome_that_changes_or_stops_the_payments(review, officer, outcome, fields):
     """Those are a manager's decisions (DP_DECIDE): refused, and nothing is recorded (R20 to R22)."""
-    before = nothing_recorded(review)
-    with pytest.raises(PermissionDenied):
-        record(officer, review, outcome, **fields)
-    assert nothing_recorded(review) == before
+    assert_nothing_recorded(review, lambda: record(officer, review, outcome, **fields), error=PermissionDenied)
 
 
 # A refused outcome records nothing ---------------------------------------------------------------------------------
@@ -707,22 +691,18 @@ def test_a_case_officer_cannot_record_an_outcome_that_changes_or_stops_the_payme
 def test_a_failing_outcome_flow_records_nothing(review, manager, case):
     """A "reduction" to more than the current amount is refused by the reduction flow: the review is still due, with
     no progress, no letter and no change (R21)."""
-    before = nothing_recorded(review)
-    with pytest.raises(ValidationError) as exc:
-        record(manager, review, "reduce", new_amount=Decimal("3500.00"))
-    assert "new_amount" in exc.value.message_dict
-    assert nothing_recorded(review) == before
+    assert_nothing_recorded(
+        review, lambda: record(manager, review, "reduce", new_amount=Decimal("3500.00")), field="new_amount"
+    )
     review.refresh_from_db()
     assert (review.status, review.outcome, review.letter) == (ReviewStatus.DUE, "", None)
     assert not OutcomeProgress.objects.exists()
 
 
 def test_an_increase_to_no_more_than_the_current_amount_records_nothing(review, manager):
-    before = nothing_recorded(review)
-    with pytest.raises(ValidationError) as exc:
-        record(manager, review, "increase", new_amount=PA_AMOUNT)
-    assert "new_amount" in exc.value.message_dict
-    assert nothing_recorded(review) == before
+    assert_nothing_recorded(
+        review, lambda: record(manager, review, "increase", new_amount=PA_AMOUNT), field="new_amount"
+    )
 
 
 # Other reviews covered (DOMAIN R18) --------------------------------------------------------------------------------
